@@ -1,0 +1,55 @@
+"""Errors claimlint reports to the user (exit code 2), each naming where the problem is."""
+from __future__ import annotations
+
+
+class ClaimlintError(Exception):
+    """Base class: a problem with the user's input, configuration or rule packs."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def location(self) -> str:
+        if not self.path:
+            return ""
+        loc = self.path
+        if self.line:
+            loc += f":{self.line}"
+            if self.column:
+                loc += f":{self.column}"
+        return loc
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class InputError(ClaimlintError):
+    """A file that could not be read or decoded."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message, path, line, column)
+
+
+class PackError(ClaimlintError):
+    """A rule pack that is not valid (``pack.yaml:LINE: message``)."""
+
+
+class ConfigError(ClaimlintError):
+    """A configuration file or option that is not valid."""
+
+
+class UsageError(ClaimlintError):
+    """A command-line usage problem (unknown rule id, bad option value)."""
+
+
+class ModelError(ClaimlintError):
+    """A spaCy pipeline that cannot be loaded."""
+
+
+class RuleRuntimeError(ClaimlintError):
+    """A rule that failed while checking a document (e.g. a regex over its time limit)."""

@@ -1,0 +1,84 @@
+"""Plain text: paragraphs separated by blank lines; a line break ends a sentence unless the next
+line clearly continues it (a hard-wrapped paragraph)."""
+from __future__ import annotations
+
+import re
+
+from ..document import Block, ProseBuilder, make_block
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_END_PUNCT = ".!?:;\u2026\"'\u201d\u2019)]"
+_FUNCTION_WORDS = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "for", "with", "by",
+                   "from", "as", "at", "than", "that", "which", "who", "is", "are", "was", "were",
+                   "be", "our", "your", "their", "its", "this", "these", "nor", "into", "about"}
+_BULLET = re.compile(r"\s*(?:[-*+\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf]|\d{1,3}[.)])\s")
+
+
+def _continues(prev: str, line: str) -> bool:
+    """True when ``line`` continues the sentence on ``prev`` (a soft, hard-wrapped line break)."""
+    p = prev.rstrip()
+    s = line.lstrip()
+    if not p or not s or _BULLET.match(line):
+        return False
+    if p[-1] in _END_PUNCT:
+        return False
+    if p[-1] in ",-\u2013\u2014(/&":
+        return True
+    last = p.rsplit(None, 1)[-1].lower()
+    if last in _FUNCTION_WORDS:
+        return True
+    return s[0].islower()
+
+
+def iter_lines(text: str, start: int = 0, end: int | None = None):
+    """Yield ``(line_start, content_end, line_end)`` for each line of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    pos = start
+    while pos < end:
+        m = _LINE.match(text, pos, end)
+        stop = m.end()
+        content_end = stop
+        while content_end > pos and text[content_end - 1] in "\r\n":
+            content_end -= 1
+        yield pos, content_end, stop
+        if stop == pos:
+            break
+        pos = stop
+
+
+def lines_to_blocks(text: str, spans: list[tuple[int, int]], kind: str = "paragraph") -> list[Block]:
+    """Group line spans (``(start, content_end)``; empty ones are blank lines) into blocks."""
+    blocks: list[Block] = []
+    builder: ProseBuilder | None = None
+    prev_line = ""
+    prev_end = 0
+    for a, b in spans:
+        line = text[a:b]
+        if not line.strip():
+            if builder is not None:
+                blk = make_block(builder, kind)
+                if blk:
+                    blocks.append(blk)
+                builder = None
+            continue
+        if builder is not None and _continues(prev_line, line):
+            lead = len(line) - len(line.lstrip())
+            builder.space(prev_end, a + lead)
+            builder.copy(text, a + lead, b)
+        else:
+            if builder is not None:
+                blk = make_block(builder, kind)
+                if blk:
+                    blocks.append(blk)
+            builder = ProseBuilder()
+            builder.copy(text, a, b)
+        prev_line, prev_end = line, b
+    if builder is not None:
+        blk = make_block(builder, kind)
+        if blk:
+            blocks.append(blk)
+    return blocks
+
+
+def read_text(text: str) -> list[Block]:
+    return lines_to_blocks(text, [(a, b) for a, b, _ in iter_lines(text)], "line")

@@ -1,0 +1,166 @@
+"""Source readers: what is linted and what is not; decoding."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from claimlint import sources
+from claimlint.errors import InputError
+
+
+def texts(text: str, name: str) -> list[str]:
+    return [b.text for b in sources.parse(text, name).blocks]
+
+
+def kinds(text: str, name: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in sources.parse(text, name).blocks]
+
+
+class TestMarkdown:
+    def test_headings_list_items_and_cells_are_separate_blocks(self):
+        md = "# Title\nPara one.\n\n* a\n* b\n\nx | y\n--|--\n1 | 2\n\nSetext\n======\n"
+        assert kinds(md, "a.md") == [
+            ("heading", "Title"), ("paragraph", "Para one."), ("list-item", "a"), ("list-item", "b"),
+            ("table-cell", "x"), ("table-cell", "y"), ("table-cell", "1"), ("table-cell", "2"),
+            ("heading", "Setext"),
+        ]
+
+    def test_code_is_not_linted(self):
+        md = "Text `inline` here.\n\n```python\ncode()\n```\n\n~~~\nmore\n~~~\n\n    indented\n\nEnd."
+        assert texts(md, "a.md") == ["Text here.", "End."]
+
+    def test_indented_lines_in_list_items_are_content_not_code(self):
+        md = "1. First item\n\n    still the first item\n2. Second\n"
+        assert texts(md, "a.md") == ["First item", "still the first item", "Second"]
+
+    def test_links_keep_text_drop_destination_and_record_href(self):
+        doc = sources.parse("Read [the study](https://doi.org/10.1/x) now.\n", "a.md")
+        blk = doc.blocks[0]
+        assert blk.text == "Read the study now."
+        assert [(blk.text[l.start:l.end], l.href) for l in blk.links] == [("the study", "https://doi.org/10.1/x")]
+
+    def test_reference_links_and_definitions(self):
+        md = "See [the trial][t1] and [other].\n\n[t1]: https://example.org/t1\n[other]: https://e.org\n"
+        doc = sources.parse(md, "a.md")
+        assert [b.text for b in doc.blocks] == ["See the trial and other."]
+        assert len(doc.blocks[0].links) == 2
+
+    def test_unknown_bracket_text_and_footnotes_stay(self):
+        assert texts("Improved by half [3] and more[^2].\n", "a.md") == ["Improved by half [3] and more[^2]."]
+
+    def test_images_and_autolinks(self):
+        assert texts("An ![alt text](x.png) image <https://a.org/b>.\n", "a.md") == ["An image https://a.org/b."]
+
+    def test_html_in_markdown(self):
+        md = "Before.\n\n<div class='x'>\n<p>Inside <em>html</em></p>\n<script>bad()</script>\n</div>\n\nAfter <sup>3</sup> text.\n"
+        doc = sources.parse(md, "a.md")
+        assert [b.text for b in doc.blocks] == ["Before.", "Inside html", "After 3 text."]
+        assert doc.blocks[-1].marks == [(6, 7, "sup")]
+
+    def test_comments_are_recorded_for_suppressions(self):
+        doc = sources.parse("<!-- claimlint-disable-file -->\nText <!-- inline --> end.\n", "a.md")
+        assert [c[2].strip() for c in doc.comments] == ["claimlint-disable-file", "inline"]
+        assert [b.text for b in doc.blocks] == ["Text end."]
+
+    def test_front_matter_only_title_and_description(self):
+        md = "---\ntitle: 'Quoted title'\ntags: [a, b]\ndescription: Plain value # comment\nbody: no\n---\nBody.\n"
+        assert texts(md, "a.md") == ["Quoted title", "Plain value", "Body."]
+
+    def test_escapes(self):
+        assert texts("Not \\*emphasis\\* and 5 \\* 3.\n", "a.md") == ["Not *emphasis* and 5 * 3."]
+
+    def test_intraword_underscores_and_tilde_approx(self):
+        assert texts("snake_case_word costs ~70% of ~~old~~ price.\n", "a.md") == \
+            ["snake_case_word costs ~70% of old price."]
+
+    def test_blockquote_lazy_continuation(self):
+        assert texts("> quoted start\ncontinues lazily\n\nnext\n", "a.md") == ["quoted start continues lazily", "next"]
+
+    def test_unterminated_constructs_are_literal(self):
+        assert texts("An [open bracket and `tick and <tag\n", "a.md") == ["An [open bracket and `tick and <tag"]
+
+
+class TestHtml:
+    def test_invisible_elements_are_skipped(self):
+        html = ("<head><style>.a{}</style><script>x()</script></head><body>"
+                "<template><p>tpl</p></template><noscript>ns</noscript><p hidden>hid</p>"
+                "<div style='display:none'>gone</div><p>Shown <code>code()</code> text.</p>"
+                "<pre>pre text</pre><!-- comment --></body>")
+        assert texts(html, "a.html") == ["Shown text."]
+
+    def test_title_and_meta_description(self):
+        html = '<html><head><title>Page &amp; title</title><meta name="description" content="Meta &quot;desc&quot;"></head></html>'
+        assert kinds(html, "a.html") == [("title", "Page & title"), ("front-matter", 'Meta "desc"')]
+
+    def test_entities_numeric_named_and_unknown(self):
+        assert texts("<p>&#8220;Hi&#x201D; &copy; &bogus; &amp</p>", "a.html") == ["\u201cHi\u201d \u00a9 &bogus; &"]
+
+    def test_links_are_recorded(self):
+        doc = sources.parse('<p>See <a href="https://x.org/?a=1&amp;b=2">the <b>source</b></a>.</p>', "a.html")
+        blk = doc.blocks[0]
+        assert blk.text == "See the source."
+        assert [(blk.text[l.start:l.end], l.href) for l in blk.links] == [("the source", "https://x.org/?a=1&b=2")]
+
+    def test_malformed_markup_does_not_lose_text(self):
+        assert texts("<p>a < b and <unclosed text</p><p>x > y", "a.html") == ["a < b and <unclosed text", "x > y"]
+
+    def test_list_items_and_cells(self):
+        html = "<ul><li>One</li><li>Two</li></ul><table><tr><td>A</td><th>B</th></tr></table><h2>Head</h2>"
+        assert kinds(html, "a.html") == [("list-item", "One"), ("list-item", "Two"), ("table-cell", "A"),
+                                          ("table-cell", "B"), ("heading", "Head")]
+
+
+class TestText:
+    def test_each_line_is_a_block_unless_it_continues_a_sentence(self):
+        txt = "A Heading\nFirst sentence runs\nonto this line, and\nThen a new one.\n\n  \u2022 bullet one\n  \u2022 bullet two\n"
+        assert texts(txt, "a.txt") == ["A Heading", "First sentence runs onto this line, and Then a new one.",
+                                       "\u2022 bullet one", "\u2022 bullet two"]
+
+    def test_unknown_extensions_are_plain_text(self):
+        assert sources.format_for("notes.rst") == "text"
+        assert sources.format_for("A.MD") == "markdown"
+        assert sources.format_for("x.HTM") == "html"
+
+
+class TestDecode:
+    def test_utf8_bom(self):
+        doc = sources.load("a.txt", data=codecs.BOM_UTF8 + "caf\u00e9".encode())
+        assert doc.text == "caf\u00e9" and doc.bom and doc.encoding == "utf-8"
+
+    @pytest.mark.parametrize("codec,bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)])
+    def test_utf16_with_bom(self, codec, bom):
+        doc = sources.load("a.txt", data=bom + "Hello \u00e9".encode(codec))
+        assert doc.text == "Hello \u00e9" and doc.encoding == codec
+
+    def test_invalid_utf8_names_line_and_column(self):
+        with pytest.raises(InputError) as exc:
+            sources.load("bad.txt", data=b"line one\nab\xe9cd\n")
+        assert exc.value.path == "bad.txt"
+        assert (exc.value.line, exc.value.column) == (2, 3)
+        assert "not valid UTF-8" in exc.value.message and "0xE9" in exc.value.message
+
+    def test_declared_html_charset_is_honoured(self):
+        raw = '<meta charset="iso-8859-1"><p>caf\u00e9</p>'.encode("latin-1")
+        doc = sources.load("a.html", data=raw)
+        assert doc.blocks[0].text == "caf\u00e9" and doc.encoding == "iso-8859-1"
+
+    def test_binary_file(self):
+        with pytest.raises(InputError, match="binary"):
+            sources.load("a.txt", data=b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+
+    def test_size_limit(self, tmp_path):
+        p = tmp_path / "big.txt"
+        p.write_bytes(b"x" * 2000)
+        with pytest.raises(InputError, match="limit"):
+            sources.load(str(p), max_bytes=1000)
+
+    def test_missing_and_directory(self, tmp_path):
+        with pytest.raises(InputError, match="no such file"):
+            sources.load(str(tmp_path / "nope.md"))
+        with pytest.raises(InputError, match="directory"):
+            sources.load(str(tmp_path))
+
+    def test_empty_file(self):
+        doc = sources.load("e.md", data=b"")
+        assert doc.blocks == [] and doc.text == ""
