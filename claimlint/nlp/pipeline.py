@@ -1,0 +1,363 @@
+"""The spaCy pipeline: a tokenizer (blank English, or a trained pipeline the user installed) and
+claimlint's own rule-based components.
+
+Components, in order:
+
+``claimlint_lemmatizer``
+    lemmas from spaCy's English lookup table (skipped when a trained pipeline brings a lemmatizer);
+``claimlint_citations``
+    citation markers: links kept by the source reader, bare URLs, DOI, PMID/PMCID, ``[3]``, ``^3``,
+    superscript digits and ``<sup>`` markers, author-year references;
+``claimlint_sentences``
+    sentence boundaries that keep a citation written after the full stop (``...improved.[3]``) with
+    its sentence and do not split at abbreviations; each block (heading, list item, table cell...)
+    is its own document, so it is always its own sentence;
+``claimlint_quantities``
+    percentages, fractions, ``N in M``, ``N out of M``, multipliers, proportion words;
+``claimlint_context``
+    NegEx/ConText-style negation scopes and hedge cues, bounded by the sentence.
+
+Each component writes into one :class:`Analysis` object per document (``doc._.cl``); rules read it
+through its methods and the token extensions ``negated``, ``hedged`` and ``citation``.
+"""
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..errors import ModelError
+from .lemmas import lemma_table
+from .patterns import CITING_LINK_SCHEMES, find_citations, find_quantities
+
+
+@dataclass
+class Quantity:
+    start: int  # token indices
+    end: int
+    kind: str
+    text: str
+
+
+@dataclass
+class Analysis:
+    """Everything claimlint's components learned about one document (one block)."""
+
+    n: int
+    neg_cue: list[int] = field(default_factory=list)   # index of the negation cue scoping a token, -1
+    is_neg_cue: list[bool] = field(default_factory=list)
+    hedge: list[bool] = field(default_factory=list)
+    citation: list[bool] = field(default_factory=list)
+    citations: list[tuple[int, int, str]] = field(default_factory=list)  # char spans
+    quantities: list[Quantity] = field(default_factory=list)
+    sents: list[tuple[int, int]] = field(default_factory=list)  # token spans of sentences
+
+    def __post_init__(self) -> None:
+        n = self.n
+        self.neg_cue = [-1] * n
+        self.is_neg_cue = [False] * n
+        self.hedge = [False] * n
+        self.citation = [False] * n
+
+    def negated(self, start: int, end: int) -> bool:
+        """Is token span ``[start, end)`` inside the scope of a negation cue outside it?"""
+        for i in range(start, end):
+            cue = self.neg_cue[i]
+            if cue >= 0 and not start <= cue < end:
+                return True
+        return False
+
+    def hedged(self, start: int, end: int) -> bool:
+        return any(self.hedge[i] for i in range(start, end))
+
+    def cited(self, start: int, end: int) -> bool:
+        return any(self.citation[i] for i in range(start, end))
+
+    def quantities_in(self, start: int, end: int) -> list[Quantity]:
+        return [q for q in self.quantities if q.start >= start and q.end <= end]
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        """Token span of the sentence holding token ``i``."""
+        k = bisect.bisect_right(self._sent_starts, i) - 1
+        return self.sents[max(k, 0)]
+
+    @property
+    def _sent_starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts_cache")
+        if starts is None or len(starts) != len(self.sents):
+            starts = [s for s, _ in self.sents]
+            self.__dict__["_starts_cache"] = starts
+        return starts
+
+
+def _ensure_extensions() -> None:
+    if not Doc.has_extension("cl"):
+        Doc.set_extension("cl", default=None)
+        Doc.set_extension("cl_block", default=None)
+        Token.set_extension("negated", getter=lambda t: t.doc._.cl is not None
+                            and t.doc._.cl.neg_cue[t.i] >= 0)
+        Token.set_extension("hedged", getter=lambda t: t.doc._.cl is not None and t.doc._.cl.hedge[t.i])
+        Token.set_extension("citation", getter=lambda t: t.doc._.cl is not None
+                            and t.doc._.cl.citation[t.i])
+
+
+def _analysis(doc: Doc) -> Analysis:
+    if doc._.cl is None:
+        doc._.cl = Analysis(len(doc))
+    return doc._.cl
+
+
+def _char_to_tokens(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    span = doc.char_span(a, b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.start, span.end
+
+
+# --- components --------------------------------------------------------------------------------
+
+@Language.component("claimlint_lemmatizer")
+def lemmatizer(doc: Doc) -> Doc:
+    table = lemma_table()
+    for tok in doc:
+        low = tok.lower_
+        tok.lemma_ = table.get(low, low)
+    return doc
+
+
+@Language.component("claimlint_citations")
+def citations(doc: Doc) -> Doc:
+    an = _analysis(doc)
+    spans = find_citations(doc.text)
+    block = doc._.cl_block
+    if block is not None:
+        for link in block.links:
+            if link.href and not link.href.lower().startswith(CITING_LINK_SCHEMES) and link.href != "#":
+                spans.append((link.start, link.end, "link"))
+        for s, e, kind in block.marks:
+            if kind == "sup":
+                inner = doc.text[s:e].strip().strip("[]()")
+                if inner and all(c.isdigit() or c in ",-\u2013 " for c in inner):
+                    spans.append((s, e, "superscript"))
+    for a, b, kind in spans:
+        toks = _char_to_tokens(doc, a, b)
+        if toks is None:
+            continue
+        an.citations.append((a, b, kind))
+        for i in range(toks[0], toks[1]):
+            an.citation[i] = True
+    return doc
+
+
+_TERMINAL = {".", "!", "?", "\u2026", "...", "?!", "!?", "!!", "??", "...."}
+_CLOSERS = {"\"", "'", "\u201d", "\u2019", ")", "]", "}", "\u00bb", "*"}
+_OPENERS = {"(", "["}
+
+
+@Language.component("claimlint_sentences")
+def sentences(doc: Doc) -> Doc:
+    n = len(doc)
+    if n == 0:
+        return doc
+    an = _analysis(doc)
+    starts = [False] * n
+    starts[0] = True
+    cit = an.citation
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if tok.text in _TERMINAL and not cit[i]:
+            j = i + 1
+            while j < n:
+                t = doc[j].text
+                if t in _TERMINAL or t in _CLOSERS or cit[j] or doc[j].is_space:
+                    j += 1
+                    continue
+                if t in _OPENERS:
+                    # A parenthetical made of a citation still belongs to this sentence.
+                    close = j + 1
+                    while close < n and close - j < 60 and doc[close].text not in (")", "]"):
+                        close += 1
+                    if close < n and doc[close].text in (")", "]") and any(cit[j:close + 1]):
+                        j = close + 1
+                        continue
+                break
+            if j < n and not doc[j].text[:1].islower():
+                starts[j] = True
+            i = j
+            continue
+        i += 1
+    bounds = [k for k in range(n) if starts[k]] + [n]
+    an.sents = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+    for k in range(n):
+        doc[k].is_sent_start = starts[k]
+    return doc
+
+
+@Language.component("claimlint_quantities")
+def quantities(doc: Doc) -> Doc:
+    an = _analysis(doc)
+    for a, b, kind in find_quantities(doc.text):
+        toks = _char_to_tokens(doc, a, b)
+        if toks is not None:
+            an.quantities.append(Quantity(toks[0], toks[1], kind, doc.text[a:b]))
+    return doc
+
+
+# Negation (NegEx/ConText). Cues scope forward to a terminator, at most _NEG_WINDOW tokens.
+NEG_CUES = {"not", "no", "never", "n't", "n\u2019t", "without", "nor", "neither", "none", "nobody",
+            "nothing", "cannot", "nowhere", "lack", "lacks", "lacking", "absence", "far", "hardly",
+            "unlikely", "rather", "instead", "neither"}
+NEG_PSEUDO = {("not", "only"), ("not", "just"), ("not", "merely"), ("no", "longer"), ("no", "more"),
+              ("no", "doubt"), ("no", "wonder"), ("not", "necessarily"), ("nothing", "but"),
+              ("no", "matter"), ("never", "again"), ("not", "simply")}
+NEG_NEEDS_NEXT = {"far": {"from"}, "rather": {"than"}, "instead": {"of"}, "lack": {"of"},
+                  "absence": {"of"}, "lacks": None, "lacking": None, "unlikely": None,
+                  "hardly": None}
+NEG_TERMINATORS = {"but", "however", "although", "though", "yet", "except", "whereas", "which",
+                   "who", "while", "unless", "because", "so", ";", ":", "\u2014", "\u2013",
+                   "--", "since", "nevertheless", "still", "instead"}
+_NEG_WINDOW = 8
+_NEW_CLAUSE = {"it", "we", "they", "you", "this", "that", "these", "those", "our", "he", "she", "i",
+               "there", "its", "it's", "it\u2019s", "and", "or", "so", "then", "instead", "just",
+               "only", "rather", "the", "a", "an", "your", "their", "many", "most", "some"}
+
+HEDGE_CUES = {"may", "might", "could", "possibly", "potentially", "perhaps", "probably",
+              "appear", "appears", "seem", "seems", "suggest", "suggests", "suggested",
+              "typically", "generally", "usually", "some", "sometimes", "varies", "vary",
+              "individual", "likely", "often", "can", "hope", "hopefully", "tend", "tends",
+              "preliminary", "early", "emerging"}
+HEDGE_STRONG = {"may", "might", "could", "possibly", "potentially", "perhaps", "appear", "appears",
+                "seem", "seems", "suggest", "suggests", "suggested", "vary", "varies", "hopefully",
+                "preliminary"}
+_CLAUSE_BREAK = {";", ":", "\u2014", "but", "however", "although", "though", "whereas", "while"}
+
+
+@Language.component("claimlint_context")
+def context(doc: Doc) -> Doc:
+    an = _analysis(doc)
+    n = len(doc)
+    lower = [t.lower_ for t in doc]
+    for s, e in an.sents:
+        # Negation.
+        i = s
+        while i < e:
+            w = lower[i]
+            nxt = lower[i + 1] if i + 1 < e else ""
+            if w in NEG_CUES and (w, nxt) not in NEG_PSEUDO:
+                need = NEG_NEEDS_NEXT.get(w, ())
+                if need and nxt not in need:
+                    i += 1
+                    continue
+                if w == "no" and nxt in ("one", "1") and i + 2 < e and lower[i + 2] in ("else",):
+                    i += 1
+                    continue
+                an.is_neg_cue[i] = True
+                k = i + 1
+                stop = min(e, i + 1 + _NEG_WINDOW)
+                while k < stop:
+                    if lower[k] in NEG_TERMINATORS and k > i + 1:
+                        break
+                    if lower[k] == "," and k + 1 < e and lower[k + 1] in _NEW_CLAUSE:
+                        break  # "not a cure, it is a tool"; a list ("diagnose, treat, cure") goes on
+                    if an.neg_cue[k] < 0:
+                        an.neg_cue[k] = i
+                    k += 1
+            i += 1
+        # Hedges: a strong cue hedges its clause.
+        clause_start = s
+        for k in range(s, e + 1):
+            if k == e or lower[k] in _CLAUSE_BREAK:
+                if any(lower[m] in HEDGE_STRONG for m in range(clause_start, k)):
+                    for m in range(clause_start, k):
+                        an.hedge[m] = True
+                clause_start = k + 1
+        # "results vary", "not everyone", "individual results" hedge the whole sentence.
+        text = doc[s:e].text.lower()
+        if ("results vary" in text or "results may vary" in text or "not everyone" in text
+                or "individual results" in text or "results differ" in text):
+            for m in range(s, e):
+                an.hedge[m] = True
+    return doc
+
+
+COMPONENTS = ["claimlint_citations", "claimlint_sentences", "claimlint_quantities", "claimlint_context"]
+
+_lock = threading.Lock()
+_pipelines: dict[str, Language] = {}
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    """Split citation markers glued to a word ("improved.[3]", "relief.²", "cure^4")."""
+    from spacy.attrs import ORTH
+    from spacy.util import compile_suffix_regex
+
+    suffixes = list(nlp.Defaults.suffixes) + [
+        r"\[\^?\d{1,3}(?:[,\u2013-]\s?\d{1,3})*",
+        r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:[,\u2013-][\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*",
+        r"\^\d{1,3}",
+    ]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+    for special in ("al.", "approx.", "vs.", "e.g.", "i.e.", "cf.", "etc.", "Fig.", "fig.", "No.",
+                    "Dr.", "Drs.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "Inc.", "Ltd.", "Co.",
+                    "Jr.", "Sr.", "Ph.D.", "M.D.", "D.O.", "N.D.", "R.N.", "U.S.", "U.K.", "wk.",
+                    "wks.", "hr.", "hrs.", "min.", "mg.", "oz.", "lb.", "lbs."):
+        nlp.tokenizer.add_special_case(special, [{ORTH: special}])
+
+
+def build_pipeline(model: str | None = None) -> Language:
+    _ensure_extensions()
+    if model in (None, "", "blank", "en", "blank:en"):
+        nlp = spacy.blank("en")
+        _customise_tokenizer(nlp)
+        nlp.add_pipe("claimlint_lemmatizer")
+    else:
+        try:
+            nlp = spacy.load(model, exclude=["parser", "senter", "ner", "entity_linker",
+                                             "entity_ruler", "textcat", "textcat_multilabel"])
+        except OSError as exc:
+            raise ModelError(
+                f"spaCy pipeline {model!r} is not installed or cannot be loaded ({exc}); install it "
+                "with pip (claimlint never downloads models), or drop --model to use the built-in "
+                "rule-based pipeline"
+            ) from None
+        if nlp.lang != "en":
+            raise ModelError(f"spaCy pipeline {model!r} is for language {nlp.lang!r}; claimlint "
+                             "needs an English pipeline")
+        _customise_tokenizer(nlp)
+        if "lemmatizer" not in nlp.pipe_names:
+            nlp.add_pipe("claimlint_lemmatizer")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def get_pipeline(model: str | None = None) -> Language:
+    """The process-wide pipeline for ``model`` (built once, on first use)."""
+    key = model or "blank"
+    with _lock:
+        nlp = _pipelines.get(key)
+        if nlp is None:
+            nlp = _pipelines[key] = build_pipeline(model)
+        return nlp
+
+
+def analyse(nlp: Language, blocks, batch_size: int = 64):
+    """Run the pipeline over blocks; yields ``(block, doc)`` in order."""
+    docs = []
+    for blk in blocks:
+        d = nlp.make_doc(blk.text)
+        d._.cl_block = blk
+        docs.append(d)
+    for blk, doc in zip(blocks, nlp.pipe(docs, batch_size=batch_size)):
+        yield blk, doc
+
+
+def sentence_span(doc: Doc, start: int, end: int) -> Span:
+    """The sentence containing token span ``[start, end)``."""
+    return doc[start].sent if start < len(doc) else doc[start:end]
