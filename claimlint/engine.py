@@ -1,0 +1,348 @@
+"""The engine: which rules apply to which file, and running them over documents.
+
+For each document the engine asks every enabled rule's pre-filter whether it could fire; only the
+blocks that some active rule needs go through the NLP pipeline, and a document no rule can fire on
+is finished without importing spaCy. Rules that fail (a regex over its time limit, a bug) become
+diagnostics for that file; the other rules and files are still checked.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import pathspec
+
+from . import sources
+from .config import DEFAULT_EXCLUDE, Config, glob_match
+from .document import Document
+from .errors import ClaimlintError, InputError, UsageError
+from .findings import Diagnostic, FileResult, Finding
+from .kinds import AnalyzedDocument, Rule
+from .kinds.base import render
+from .kinds.terms import RegexTimeout
+from .packs import Pack, default_pack_names, load_pack
+from .prefilter import Features
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: Rule
+    severity: str
+
+    @property
+    def id(self) -> str:
+        return self.rule.meta.id
+
+
+def _selector_matches(sel: str, rule: Rule) -> bool:
+    if sel.startswith("category:"):
+        return rule.meta.category == sel[len("category:"):]
+    return glob_match(sel, rule.meta.id)
+
+
+def _is_glob(sel: str) -> bool:
+    return any(c in sel for c in "*?[")
+
+
+class Engine:
+    def __init__(self, config: Config | None = None, *, select: list[str] | None = None,
+                 ignore: Iterable[str] = (), packs: list[str] | None = None,
+                 model: str | None = None, prefilter: bool = True):
+        self.config = config or Config()
+        cfg = self.config
+        pack_refs = packs if packs is not None else cfg.packs
+        if pack_refs is None:
+            pack_refs = default_pack_names()
+        self.packs: list[Pack] = []
+        names: dict[str, str] = {}
+        for ref in pack_refs:
+            pack = load_pack(ref, cfg.root)
+            if pack.name in names and names[pack.name] != pack.path:
+                raise ClaimlintError(f"two packs are named {pack.name!r}: {names[pack.name]} and "
+                                     f"{pack.path}; rename one")
+            if pack.name in names:
+                continue
+            names[pack.name] = pack.path
+            self.packs.append(pack)
+        self.all_rules: list[Rule] = [r for p in self.packs for r in p.rules]
+        self.select = select if select is not None else cfg.select
+        self.ignore = list(cfg.ignore) + list(ignore)
+        self._check_selectors(self.select or [], "select")
+        self._check_selectors(self.ignore, "ignore")
+        for o in cfg.overrides:
+            self._check_selectors(o.select or [], "overrides: select")
+            self._check_selectors(o.ignore, "overrides: ignore")
+        self._check_selectors(list(cfg.severity), "severity")
+        self.model = model if model is not None else cfg.model
+        self.prefilter = prefilter and self.model is None
+        self._exclude = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE + list(cfg.exclude))
+        self._include = pathspec.GitIgnoreSpec.from_lines(cfg.include)
+        self._rules_cache: dict[tuple, list[ActiveRule]] = {}
+        self.base_rules = self._select(self.select, self.ignore, cfg.severity)
+
+    # -- rule selection -------------------------------------------------------------------------
+    def _check_selectors(self, selectors: list[str], where: str) -> None:
+        for sel in selectors:
+            if _is_glob(sel):
+                continue
+            if not any(_selector_matches(sel, r) for r in self.all_rules):
+                known = [r.meta.id for r in self.all_rules] + [p.name for p in self.packs]
+                from .kinds.base import did_you_mean
+
+                raise UsageError(f"{where}: unknown rule, pack or category {sel!r}"
+                                 + did_you_mean(sel, known))
+
+    def _select(self, select, ignore, severity: dict[str, str]) -> list[ActiveRule]:
+        out = []
+        for r in self.all_rules:
+            if select is None:
+                on = r.meta.enabled
+            else:
+                on = any(_selector_matches(s, r) and (r.meta.enabled or not _is_glob(s)
+                                                       and s == r.meta.id) for s in select)
+            if on and any(_selector_matches(s, r) for s in ignore):
+                on = False
+            if not on:
+                continue
+            sev = r.meta.severity
+            for pat, level in severity.items():
+                if _selector_matches(pat, r):
+                    sev = level
+            out.append(ActiveRule(r, sev))
+        return out
+
+    def rules_for(self, relpath: str) -> list[ActiveRule]:
+        """The rules that apply to a file, after per-path overrides."""
+        cfg = self.config
+        hits = tuple(i for i, o in enumerate(cfg.overrides)
+                     if pathspec.GitIgnoreSpec.from_lines(o.files).match_file(relpath))
+        if not hits:
+            return self.base_rules
+        cached = self._rules_cache.get(hits)
+        if cached is not None:
+            return cached
+        select = self.select
+        ignore = list(self.ignore)
+        severity = dict(cfg.severity)
+        for i in hits:
+            o = cfg.overrides[i]
+            if o.select is not None:
+                select = o.select
+            ignore += o.ignore
+            severity.update(o.severity)
+        rules = self._select(select, ignore, severity)
+        self._rules_cache[hits] = rules
+        return rules
+
+    # -- files ----------------------------------------------------------------------------------
+    def relpath(self, path: str) -> str:
+        """A path relative to the configuration's directory, for include/exclude matching."""
+        ap = os.path.abspath(path)
+        root = self.config.root
+        try:
+            rel = os.path.relpath(ap, root)
+        except ValueError:
+            rel = ap
+        if rel.startswith(".."):
+            rel = os.path.relpath(ap) if not os.path.relpath(ap).startswith("..") else ap.lstrip("/")
+        return rel.replace(os.sep, "/")
+
+    def excluded(self, path: str, is_dir: bool = False) -> bool:
+        rel = self.relpath(path)
+        return self._exclude.match_file(rel + "/" if is_dir else rel)
+
+    def discover(self, paths: list[str]) -> Iterator[tuple[str, str | None]]:
+        """Yield (path, error) for every file to check, in a stable order.
+
+        Explicit files are checked whatever their extension, unless the configuration excludes
+        them; directories are walked for files matching ``include``.
+        """
+        seen: set[str] = set()
+        for p in paths:
+            if p == STDIN:
+                yield p, None
+                continue
+            display = _clean(p)
+            if not os.path.lexists(p):
+                yield display, "no such file or directory"
+                continue
+            if os.path.isdir(p):
+                if self.excluded(p, True) and _clean(p) not in (".", ""):
+                    continue
+                yield from self._walk(p, seen)
+                continue
+            if not os.path.exists(p):
+                yield display, "broken symbolic link"
+                continue
+            if self.excluded(p):
+                continue
+            key = os.path.realpath(p)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield display, None
+
+    def _walk(self, top: str, seen: set[str]) -> Iterator[tuple[str, str | None]]:
+        errors: list[tuple[str, str]] = []
+        visited: set[tuple[int, int]] = set()
+
+        def onerror(exc: OSError) -> None:
+            errors.append((_clean(exc.filename or top), exc.strerror or str(exc)))
+
+        found: list[tuple[str, str | None]] = []
+        for dirpath, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=True):
+            try:
+                st = os.stat(dirpath)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                key = None
+            if key is not None:
+                if key in visited:
+                    dirnames[:] = []
+                    continue
+                visited.add(key)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not self.excluded(os.path.join(dirpath, d), True))
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                rel = self.relpath(full)
+                if not self._include.match_file(rel) or self._exclude.match_file(rel):
+                    continue
+                if not os.path.exists(full):
+                    found.append((_clean(full), "broken symbolic link"))
+                    continue
+                real = os.path.realpath(full)
+                if real in seen:
+                    continue
+                seen.add(real)
+                found.append((_clean(full), None))
+        for path, msg in errors:
+            found.append((path, msg))
+        found.sort(key=lambda x: x[0])
+        yield from found
+
+    # -- checking -------------------------------------------------------------------------------
+    def check_paths(self, paths: list[str], stdin_filename: str | None = None,
+                    keep_documents: bool = False) -> Iterator[FileResult]:
+        found = sorted(self.discover(paths),
+                       key=lambda x: (stdin_filename or "<stdin>") if x[0] == STDIN else x[0])
+        for path, error in found:
+            if error:
+                yield FileResult(path, diagnostics=[Diagnostic(path, error)])
+                continue
+            if path == STDIN:
+                yield self.check_stdin(stdin_filename, keep_documents)
+                continue
+            yield self.check_file(path, keep_documents=keep_documents)
+
+    def check_stdin(self, filename: str | None, keep_documents: bool = False) -> FileResult:
+        display = filename or "<stdin>"
+        data = sys.stdin.buffer.read()
+        return self.check_file(display, data=data, keep_documents=keep_documents)
+
+    def check_file(self, path: str, data: bytes | None = None,
+                   keep_documents: bool = False) -> FileResult:
+        try:
+            doc = sources.load(path, path, self.config.max_bytes, data=data)
+        except InputError as exc:
+            return FileResult(path, diagnostics=[Diagnostic(path, exc.message, exc.line, exc.column)])
+        result = self.check_document(doc)
+        if keep_documents:
+            result.document = doc
+        return result
+
+    def check_document(self, doc: Document, rules: list[ActiveRule] | None = None) -> FileResult:
+        result = FileResult(doc.path)
+        if rules is None:
+            rules = self.rules_for(self.relpath(doc.path)) if doc.path not in ("<stdin>", "<text>") \
+                else self.base_rules
+        if not rules or not doc.blocks:
+            return result
+        items = self._blocks_to_analyse(doc, rules)
+        if items is None:
+            return result
+        active, blocks = items
+        from .nlp.pipeline import analyse, get_pipeline
+
+        nlp = get_pipeline(self.model)
+        analysed = [(i, blk, d) for (i, _), (blk, d) in zip(blocks, analyse(nlp, [b for _, b in blocks]))]
+        adoc = AnalyzedDocument(doc, analysed)
+        findings: list[Finding] = []
+        for ar in active:
+            rule = ar.rule
+            try:
+                rule.ensure_prepared(nlp)
+                for hit in rule.check(adoc):
+                    findings.append(self._finding(doc, adoc, ar, hit))
+            except RegexTimeout as exc:
+                result.diagnostics.append(Diagnostic(
+                    doc.path, f"rule {rule.meta.id}: regex {exc.pattern!r} exceeded its time limit; "
+                              f"the rule was stopped for this file (fix the pattern in {rule.meta.path}:"
+                              f"{rule.meta.line})"))
+            except ClaimlintError:
+                raise
+            except Exception as exc:  # a rule bug must not lose the other rules' findings
+                result.diagnostics.append(Diagnostic(
+                    doc.path, f"rule {rule.meta.id} failed: {type(exc).__name__}: {exc}"))
+        findings.sort(key=Finding.sort_key)
+        result.findings = findings
+        return result
+
+    def _blocks_to_analyse(self, doc: Document, rules: list[ActiveRule]):
+        """(active rules, [(block index, block)]) or None when no rule can fire."""
+        if not self.prefilter:
+            return rules, list(enumerate(doc.blocks))
+        feats = [Features(b.text) for b in doc.blocks]
+        active = []
+        for ar in rules:
+            trig = ar.rule.fire_trigger()
+            if trig is None or any(trig.test(f) for f in feats):
+                active.append(ar)
+        if not active:
+            return None
+        triggers = [ar.rule.analysis_trigger() for ar in active]
+        if any(t is None for t in triggers):
+            return active, list(enumerate(doc.blocks))
+        blocks = [(i, b) for i, (b, f) in enumerate(zip(doc.blocks, feats))
+                  if any(t.test(f) for t in triggers)]
+        return active, blocks
+
+    def _finding(self, doc: Document, adoc: AnalyzedDocument, ar: ActiveRule, hit) -> Finding:
+        _, block, _ = adoc.items[hit.block]
+        a, b = block.map.span(hit.start, hit.end)
+        line, col = doc.position(a)
+        end_line, end_col = doc.position(b)
+        meta = ar.rule.meta
+        values = dict(hit.values)
+        context = block.text[hit.sent_start:hit.sent_end]
+        return Finding(
+            path=doc.path, rule=meta.id, category=meta.category, severity=ar.severity,
+            message=render(meta.message, values), line=line, column=col, end_line=end_line,
+            end_column=end_col, excerpt=doc.text[a:b],
+            suggestion=render(meta.suggestion, values) if meta.suggestion else None,
+            start=a, end=b, scope=ar.rule.scope, context=context,
+            context_start=max(hit.start - hit.sent_start, 0),
+            context_end=max(min(hit.end, hit.sent_end) - hit.sent_start, 0),
+            fix=meta.fix,
+        )
+
+
+def _clean(path: str) -> str:
+    """Normalise a displayed path without making it absolute (``./a//b`` -> ``a/b``)."""
+    if path in ("", "."):
+        return path or "."
+    p = os.path.normpath(path)
+    return p.replace(os.sep, "/") if os.sep != "/" else p
+
+
+def check_text(text: str, path: str = "<text>", fmt: str | None = None,
+               config: Config | None = None, **engine_kw) -> list[Finding]:
+    """Check a string; returns its findings. ``fmt`` is ``markdown``, ``html`` or ``text``
+    (default: from the extension of ``path``)."""
+    engine = Engine(config, **engine_kw)
+    doc = sources.parse(text, path, fmt)
+    return engine.check_document(doc).findings

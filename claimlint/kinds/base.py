@@ -1,0 +1,226 @@
+"""What every rule kind shares: option specs, validation with line numbers, the hit type."""
+from __future__ import annotations
+
+import bisect
+import difflib
+import string
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Iterator
+
+from ..errors import PackError
+from ..prefilter import Trigger
+from ..yamlutil import LDict, LList
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a rule kind: its type, whether it is required, its default, its meaning."""
+
+    type: str  # str | bool | int | float | strlist | terms | patterns | enum | enumlist | regexlist | any
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass
+class Where:
+    """Where a value came from, for error messages."""
+
+    path: str
+    line: int
+    rule: str = ""
+    error_class: type = PackError
+
+    def error(self, message: str, line: int | None = None) -> PackError:
+        prefix = f"rule {self.rule!r}: " if self.rule else ""
+        return self.error_class(prefix + message, self.path, line or self.line)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_type(value: Any, opt: Opt, name: str, where: Where, line: int) -> Any:
+    t = opt.type
+    if t == "any":
+        return value
+    if t == "str":
+        if not isinstance(value, str):
+            raise where.error(f"{name!r} must be a string, not {_tname(value)}", line)
+        return value
+    if t == "bool":
+        if not isinstance(value, bool):
+            raise where.error(f"{name!r} must be true or false, not {_tname(value)}", line)
+        return value
+    if t == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise where.error(f"{name!r} must be an integer, not {_tname(value)}", line)
+        return value
+    if t == "float":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise where.error(f"{name!r} must be a number, not {_tname(value)}", line)
+        return float(value)
+    if t == "enum":
+        if not isinstance(value, str) or value not in opt.choices:
+            raise where.error(f"{name!r} must be one of {', '.join(opt.choices)}, not {value!r}"
+                              + (did_you_mean(value, opt.choices) if isinstance(value, str) else ""),
+                              line)
+        return value
+    if t in ("strlist", "enumlist", "regexlist"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise where.error(f"{name!r} must be a list of strings, not {_tname(value)}", line)
+        for i, item in enumerate(value):
+            iline = value.line_of(i) if isinstance(value, LList) else line
+            if not isinstance(item, str):
+                raise where.error(f"{name!r}: item {i + 1} must be a string, not {_tname(item)}", iline)
+            if t == "enumlist" and item not in opt.choices:
+                raise where.error(f"{name!r}: {item!r} is not one of {', '.join(opt.choices)}"
+                                  + did_you_mean(item, opt.choices), iline)
+            if t == "strlist" and not item.strip():
+                raise where.error(f"{name!r}: item {i + 1} is empty", iline)
+        return list(value)
+    return value
+
+
+def _tname(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    return {dict: "a mapping", LDict: "a mapping", list: "a list", LList: "a list", str: "a string",
+            int: "an integer", float: "a number", bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def validate_options(raw: LDict, spec: dict[str, Opt], where: Where, context: str = "") -> dict:
+    """Check ``raw`` against ``spec``: unknown keys, missing required keys, types."""
+    out: dict[str, Any] = {}
+    if not isinstance(raw, LDict):
+        raw = LDict(raw)
+        raw.line, raw.lines = where.line, {}
+    for key in raw:
+        if key not in spec:
+            raise where.error(f"{context}unknown key {key!r}" + did_you_mean(str(key), spec),
+                              raw.line_of(key))
+    for name, opt in spec.items():
+        if name in raw:
+            out[name] = check_type(raw[name], opt, name, where, raw.line_of(name))
+        elif opt.required:
+            raise where.error(f"{context}missing required key {name!r}", raw.line)
+        else:
+            out[name] = opt.default
+    return out
+
+
+def placeholders(template: str) -> set[str]:
+    names = set()
+    for _, field_name, _, _ in string.Formatter().parse(template):
+        if field_name is not None:
+            names.add(field_name.split(".")[0].split("[")[0])
+    return names
+
+
+class SafeFormat(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(template: str, values: dict) -> str:
+    try:
+        return string.Formatter().vformat(template, (), SafeFormat(values))
+    except (ValueError, IndexError, KeyError):
+        return template
+
+
+@dataclass
+class Hit:
+    """A match in one analysed block, in prose character offsets of that block."""
+
+    block: int  # index into AnalyzedDocument.items
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class RuleMeta:
+    """The keys every rule has, whatever its kind."""
+
+    id: str  # full id: pack/name
+    name: str
+    pack: str
+    kind: str
+    category: str
+    severity: str
+    message: str
+    rationale: str
+    references: list[str]
+    suggestion: str | None
+    examples: dict
+    url: str | None
+    enabled: bool
+    path: str
+    line: int
+    fix: Any = None
+
+
+class Rule:
+    """Base of all rule kinds. A kind validates its options in ``__init__`` and yields hits."""
+
+    kind: ClassVar[str] = ""
+    scope: ClassVar[str] = "span"  # span | document
+    OPTIONS: ClassVar[dict[str, Opt]] = {}
+    PLACEHOLDERS: ClassVar[set[str]] = {"match", "sentence"}
+    DESCRIPTION: ClassVar[str] = ""
+
+    def __init__(self, meta: RuleMeta, options: dict, raw: LDict, where: Where, ctx: Any):
+        self.meta = meta
+        self.options = options
+        self.raw = raw
+        self.where = where
+        self.ctx = ctx
+        self._prepared_for: Any = None
+
+    # -- prefilter ------------------------------------------------------------------------------
+    def fire_trigger(self) -> Trigger | None:
+        """What must be in a document for this rule to fire (None: always possible)."""
+        return None
+
+    def analysis_trigger(self) -> Trigger | None:
+        """Blocks that must be analysed once the rule is active (default: its fire trigger)."""
+        return self.fire_trigger()
+
+    # -- matching -------------------------------------------------------------------------------
+    def prepare(self, nlp: Any) -> None:
+        """Build matchers for ``nlp``; called once per pipeline before the first check."""
+
+    def ensure_prepared(self, nlp: Any) -> None:
+        if self._prepared_for is not nlp:
+            self.prepare(nlp)
+            self._prepared_for = nlp
+
+    def check(self, adoc: "AnalyzedDocument") -> Iterator[Hit]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass
+class AnalyzedDocument:
+    """A document's analysed blocks: ``items`` is a list of (block index, block, spaCy Doc)."""
+
+    document: Any
+    items: list
+
+    def sentences(self) -> Iterator[tuple[int, Any, Any, int, int]]:
+        """(item index, block, doc, first token, end token) for every sentence."""
+        for k, (_, block, doc) in enumerate(self.items):
+            for s, e in doc._.cl.sents:
+                yield k, block, doc, s, e
+
+
+def sentence_bounds(sents: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    starts = [s for s, _ in sents]
+    k = bisect.bisect_right(starts, i) - 1
+    return sents[max(k, 0)]

@@ -1,0 +1,43 @@
+"""``regex``: regular expressions over each sentence's text (Python syntax, ``regex`` engine).
+
+    - id: clinically-proven
+      kind: regex
+      regex: ['\bclinically[- ]proven\b', '\bscience[- ]backed\b']
+      ignore-case: true
+
+Every search runs with a time limit, so a pattern that backtracks catastrophically is reported and
+stopped instead of hanging the run.
+"""
+from __future__ import annotations
+
+from ..prefilter import AnyOf, regex_literals
+from .base import Opt
+from .common import SENTENCE_OPTIONS, SentenceRule
+from .terms import SafeRegex, longest, regex_token_spans
+
+
+class RegexRule(SentenceRule):
+    kind = "regex"
+    DESCRIPTION = "Regular expressions over the text of each sentence."
+    OPTIONS = {
+        "regex": Opt("regexlist", required=True, help="one pattern or a list of patterns"),
+        "ignore-case": Opt("bool", default=True, help="case-insensitive matching"),
+        **SENTENCE_OPTIONS,
+    }
+
+    def __init__(self, meta, options, raw, where, ctx):
+        super().__init__(meta, options, raw, where, ctx)
+        self.regexes = [SafeRegex(p, options["ignore-case"], where, raw.line_of("regex"))
+                        for p in options["regex"]]
+
+    def main_trigger(self) -> AnyOf | None:
+        subs: set[str] = set()
+        for rx in self.regexes:
+            lits = regex_literals(rx.pattern)
+            if lits is None:
+                return None
+            subs |= lits
+        return AnyOf(substrings=frozenset(subs))
+
+    def candidates(self, doc):
+        return [(s, e, {}) for s, e in longest(regex_token_spans(doc, self.regexes))]

@@ -1,0 +1,67 @@
+"""``requires`` (document level): when any ``when`` term occurs in a document, at least one
+``require`` term must occur somewhere in it; otherwise one finding at the first trigger.
+
+    - id: risks-named
+      kind: requires
+      when: {phrases: [treatment, infusion], unless: [negated]}
+      require: [side effect, nausea, dizziness, contraindicated]
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..prefilter import Trigger
+from .base import AnalyzedDocument, Hit, Opt, Rule
+from .terms import Terms
+
+
+class RequiresRule(Rule):
+    kind = "requires"
+    scope = "document"
+    DESCRIPTION = "Document level: when a trigger occurs, a required phrase must occur too."
+    PLACEHOLDERS = {"match", "sentence", "trigger"}
+    OPTIONS = {
+        "when": Opt("any", required=True, help="terms that make the requirement apply"),
+        "require": Opt("any", required=True, help="terms of which at least one must occur"),
+        "report": Opt("enum", default="sentence", choices=("match", "sentence"),
+                      help="underline the first trigger, or its whole sentence"),
+    }
+
+    def __init__(self, meta, options, raw, where, ctx):
+        super().__init__(meta, options, raw, where, ctx)
+        self.when = Terms(options["when"], where, raw.line_of("when"), "when")
+        self.require = Terms(options["require"], where, raw.line_of("require"), "require")
+        self.report = options["report"]
+
+    def fire_trigger(self) -> Trigger | None:
+        t = self.when.trigger()
+        return None if t is None else Trigger((t,))
+
+    def analysis_trigger(self) -> Trigger | None:
+        return Trigger.any_of(self.when.trigger(), self.require.trigger())
+
+    def prepare(self, nlp) -> None:
+        self.when.prepare(nlp)
+        self.require.prepare(nlp)
+
+    def check(self, adoc: AnalyzedDocument) -> Iterator[Hit]:
+        first = None
+        for k, (_, block, doc) in enumerate(adoc.items):
+            if self.require.matches(doc):
+                return
+            if first is None:
+                m = self.when.matches(doc)
+                if m:
+                    first = (k, doc, m[0])
+        if first is None:
+            return
+        k, doc, (s, e) = first
+        ss, se = doc._.cl.sentence_of(s)
+        sent = doc[ss:se]
+        match = doc[s:e].text
+        if self.report == "sentence":
+            a, b = sent.start_char, sent.end_char
+        else:
+            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        yield Hit(k, a, b, sent.start_char, sent.end_char,
+                  {"match": match, "trigger": match, "sentence": sent.text})

@@ -1,0 +1,359 @@
+"""Term lists: the matching building block that several kinds share.
+
+A *terms* value in a rule pack is either a list of phrases::
+
+    phrases: [cure, cure-all, miracle cure]
+
+or a mapping that mixes phrases, spaCy Matcher token patterns and regular expressions, with the same
+filters a rule has::
+
+    when:
+      phrases: [cure, reverse]
+      match: lemma            # lemma (default) | lower | exact
+      patterns: [[{LOWER: no}, {LOWER: side}, {LEMMA: effect}]]
+      regex: ['\\bseizure[- ]free\\b']
+      unless: [negated]
+      except: [cure rate]
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import regex as re_engine
+
+from ..nlp.lemmas import forms
+from ..prefilter import AnyOf, regex_literals, words_of
+from ..yamlutil import LDict, LList
+from .base import Opt, Where, did_you_mean, validate_options
+
+UNLESS = ("negated", "hedged", "cited")
+MATCH_MODES = ("lemma", "lower", "exact")
+REGEX_TIMEOUT = 0.25  # seconds per search; a rule over it is reported and stopped for the file
+
+TERMS_SPEC = {
+    "phrases": Opt("strlist", default=[], help="words or phrases"),
+    "match": Opt("enum", default="lemma", choices=MATCH_MODES, help="how phrases compare to tokens"),
+    "patterns": Opt("patterns", default=[], help="spaCy Matcher token patterns"),
+    "regex": Opt("regexlist", default=[], help="regular expressions over the sentence text"),
+    "unless": Opt("enumlist", default=[], choices=UNLESS, help="drop matches that are ..."),
+    "except": Opt("any", default=None, help="matches inside these terms are dropped"),
+}
+
+# Token-pattern keys spaCy's Matcher accepts.
+_PATTERN_KEYS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "POS", "TAG", "MORPH", "DEP", "ENT_TYPE",
+                 "ENT_IOB", "ENT_ID", "ENT_KB_ID", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT",
+                 "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP",
+                 "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "SHAPE", "PREFIX",
+                 "SUFFIX", "OP", "_"}
+_WORD_KEYS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA"}
+
+
+class RegexTimeout(Exception):
+    def __init__(self, pattern: str):
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+class SafeRegex:
+    """A compiled user regular expression whose every search has a time limit."""
+
+    __slots__ = ("pattern", "compiled")
+
+    def __init__(self, pattern: str, ignore_case: bool, where: Where, line: int):
+        self.pattern = pattern
+        flags = re_engine.IGNORECASE if ignore_case else 0
+        try:
+            self.compiled = re_engine.compile(pattern, flags)
+        except re_engine.error as exc:
+            raise where.error(f"invalid regex {pattern!r}: {exc}", line) from None
+        except (OverflowError, RecursionError, MemoryError) as exc:
+            raise where.error(f"invalid regex {pattern!r}: {type(exc).__name__}", line) from None
+
+    def finditer(self, text: str):
+        try:
+            return list(self.compiled.finditer(text, timeout=REGEX_TIMEOUT))
+        except TimeoutError:
+            raise RegexTimeout(self.pattern) from None
+
+    def search(self, text: str):
+        try:
+            return self.compiled.search(text, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise RegexTimeout(self.pattern) from None
+
+
+def check_patterns(value: Any, where: Where, line: int, name: str) -> list[list[dict]]:
+    """Structural validation of Matcher patterns (spaCy validates the rest when they compile)."""
+    if not isinstance(value, list):
+        raise where.error(f"{name!r} must be a list of token patterns", line)
+    for i, pat in enumerate(value):
+        pline = value.line_of(i) if isinstance(value, LList) else line
+        if not isinstance(pat, list) or not pat:
+            raise where.error(f"{name!r}: pattern {i + 1} must be a non-empty list of token specs", pline)
+        for j, tok in enumerate(pat):
+            tline = pat.line_of(j) if isinstance(pat, LList) else pline
+            if not isinstance(tok, dict):
+                raise where.error(f"{name!r}: pattern {i + 1}, token {j + 1} must be a mapping", tline)
+            for key, val in tok.items():
+                tl = tok.line_of(key) if isinstance(tok, LDict) else tline
+                ukey = str(key).upper() if key != "_" else "_"
+                if ukey not in _PATTERN_KEYS:
+                    raise where.error(f"{name!r}: pattern {i + 1}: unknown token attribute {key!r}"
+                                      + did_you_mean(ukey, _PATTERN_KEYS), tl)
+                problem = _check_token_value(ukey, val)
+                if problem:
+                    raise where.error(f"{name!r}: pattern {i + 1}, {key}: {problem}", tl)
+    return [[{str(k).upper() if k != "_" else "_": v for k, v in tok.items()} for tok in pat]
+            for pat in value]
+
+
+_PREDICATES = {"IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "REGEX", "FUZZY", "==", "!=",
+               ">=", "<=", ">", "<"}
+_BOOL_KEYS = {k for k in _PATTERN_KEYS if k.startswith(("IS_", "LIKE_")) or k == "SPACY"}
+
+
+def _check_token_value(key: str, val: Any) -> str | None:
+    """Why a token-pattern value is invalid, or None. Mirrors spaCy's Matcher schema."""
+    import re as _re
+
+    if key == "OP":
+        if not isinstance(val, str) or not _re.fullmatch(r"[!?+*1]|\{\d*(?:,\d*)?\}", val):
+            return f"OP must be one of ! ? + * {{n}} {{n,m}} {{n,}} {{,m}}, not {val!r}"
+        return None
+    if key == "_":
+        if not isinstance(val, dict):
+            return "'_' must map extension names (negated, hedged, citation) to values"
+        return None
+    if key in _BOOL_KEYS:
+        return None if isinstance(val, bool) else f"must be true or false, not {val!r}"
+    if key == "LENGTH":
+        if isinstance(val, int) and not isinstance(val, bool):
+            return None
+    if isinstance(val, (str, int)) and not isinstance(val, bool):
+        return None
+    if isinstance(val, dict):
+        for pred, arg in val.items():
+            if pred not in _PREDICATES:
+                return f"unknown predicate {pred!r}" + did_you_mean(str(pred), _PREDICATES)
+            if pred in ("IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS"):
+                if not isinstance(arg, list):
+                    return f"{pred} takes a list"
+            elif pred == "REGEX":
+                if not isinstance(arg, str):
+                    return "REGEX takes a string"
+                try:
+                    re_engine.compile(arg)
+                except re_engine.error as exc:
+                    return f"invalid REGEX {arg!r}: {exc}"
+        return None
+    return f"unsupported value {val!r}"
+
+
+class Terms:
+    """Compiled terms: phrases, token patterns and regexes, with their filters."""
+
+    def __init__(self, raw: Any, where: Where, line: int, name: str, default_unless=(),
+                 ignore_case: bool = True):
+        self.name = name
+        if raw is None:
+            raw = []
+        if isinstance(raw, (list, str)):
+            raw = LDict(phrases=raw)
+            raw.line = line
+            raw.lines = {"phrases": line}
+        if not isinstance(raw, dict):
+            raise where.error(f"{name!r} must be a list of phrases or a mapping", line)
+        if not isinstance(raw, LDict):
+            raw = LDict(raw)
+            raw.line, raw.lines = line, {k: line for k in raw}
+        opts = validate_options(raw, TERMS_SPEC, where, context=f"{name}: ")
+        self.phrases: list[str] = opts["phrases"]
+        self.match: str = opts["match"]
+        self.unless: tuple[str, ...] = tuple(opts["unless"] or default_unless)
+        self.patterns = check_patterns(opts["patterns"], where, raw.line_of("patterns"), name) \
+            if opts["patterns"] else []
+        self.regexes = [SafeRegex(p, ignore_case, where, raw.line_of("regex")) for p in opts["regex"]]
+        self.exceptions: Terms | None = None
+        if opts["except"] is not None:
+            self.exceptions = Terms(opts["except"], where, raw.line_of("except"), f"{name}.except")
+        if not (self.phrases or self.patterns or self.regexes):
+            raise where.error(f"{name!r} has no phrases, patterns or regex", raw.line)
+        self._pattern_line = raw.line_of("patterns")
+        self._where = where
+        self._phrase_matcher = None
+        self._matcher = None
+        self._nlp = None
+
+    def __bool__(self) -> bool:
+        return True
+
+    # -- prefilter ------------------------------------------------------------------------------
+    def trigger(self) -> AnyOf | None:
+        words: set[str] = set()
+        subs: set[str] = set()
+        for phrase in self.phrases:
+            ws = words_of(phrase)
+            if not ws:
+                return None
+            key = max(ws, key=len)
+            if self.match == "lemma":
+                words |= forms(key)
+            else:
+                words.add(key)
+        for pat in self.patterns:
+            got = _pattern_words(pat)
+            if got is None:
+                return None
+            words |= got
+        for rx in self.regexes:
+            lits = regex_literals(rx.pattern)
+            if lits is None:
+                return None
+            subs |= lits
+        return AnyOf(frozenset(words), frozenset(subs))
+
+    # -- matching -------------------------------------------------------------------------------
+    def prepare(self, nlp) -> None:
+        if self._nlp is nlp:
+            return
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self._nlp = nlp
+        if self.phrases:
+            attr = {"lemma": "LEMMA", "lower": "LOWER", "exact": "ORTH"}[self.match]
+            pm = PhraseMatcher(nlp.vocab, attr=attr)
+            if attr == "LEMMA":
+                docs = list(_lemmatised(nlp, self.phrases))
+            else:
+                docs = [nlp.make_doc(p if attr == "ORTH" else p.lower()) for p in self.phrases]
+            pm.add("T", docs)
+            self._phrase_matcher = pm
+        if self.patterns:
+            m = Matcher(nlp.vocab, validate=True)
+            try:
+                m.add("T", self.patterns)
+            except Exception as exc:  # spaCy raises ValueError/MatchPatternError with details
+                msg = str(exc).strip().splitlines()
+                detail = " ".join(x.strip() for x in msg if x.strip())[:300]
+                raise self._where.error(f"{self.name!r}: invalid token pattern: {detail}",
+                                        self._pattern_line) from None
+            self._matcher = m
+        if self.exceptions is not None:
+            self.exceptions.prepare(nlp)
+
+    def raw_matches(self, doc) -> list[tuple[int, int]]:
+        """Token spans of every match in ``doc`` before filters."""
+        out: list[tuple[int, int]] = []
+        if self._phrase_matcher is not None:
+            out.extend((s, e) for _, s, e in self._phrase_matcher(doc))
+        if self._matcher is not None:
+            out.extend((s, e) for _, s, e in self._matcher(doc))
+        if self.regexes:
+            out.extend(regex_token_spans(doc, self.regexes))
+        return out
+
+    def matches(self, doc) -> list[tuple[int, int]]:
+        """Token spans of matches that survive ``unless`` and ``except``, longest first."""
+        raw = self.raw_matches(doc)
+        if not raw:
+            return []
+        an = doc._.cl
+        keep = []
+        excepted = self.exceptions.matches(doc) if self.exceptions is not None else []
+        for s, e in raw:
+            if self.unless and not passes_unless(an, s, e, self.unless):
+                continue
+            if excepted and any(xs < e and s < xe for xs, xe in excepted):
+                continue
+            keep.append((s, e))
+        return longest(keep)
+
+
+def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
+    """Token spans of regex matches, searched sentence by sentence."""
+    out = []
+    text = doc.text
+    for ss, se in doc._.cl.sents:
+        a = doc[ss].idx
+        b = doc[se - 1].idx + len(doc[se - 1])
+        sent_text = text[a:b]
+        for rx in regexes:
+            for m in rx.finditer(sent_text):
+                if m.end() <= m.start():
+                    continue
+                span = doc.char_span(a + m.start(), a + m.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    out.append((span.start, span.end))
+    return out
+
+
+def passes_unless(an, s: int, e: int, unless) -> bool:
+    if "negated" in unless and an.negated(s, e):
+        return False
+    if "hedged" in unless and an.hedged(s, e):
+        return False
+    if "cited" in unless:
+        ss, se = an.sentence_of(s)
+        if an.cited(ss, se):
+            return False
+    return True
+
+
+def longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping spans, preferring the longest, in document order."""
+    spans = sorted(set(spans), key=lambda x: (-(x[1] - x[0]), x[0]))
+    taken: list[tuple[int, int]] = []
+    for s, e in spans:
+        if all(e <= ts or s >= te for ts, te in taken):
+            taken.append((s, e))
+    return sorted(taken)
+
+
+def _lemmatised(nlp, phrases):
+    """Pattern docs with lemmas, made the way documents get theirs."""
+    if "claimlint_lemmatizer" in nlp.pipe_names:
+        from ..nlp.lemmas import lemma_table
+
+        table = lemma_table()
+        for p in phrases:
+            d = nlp.make_doc(p)
+            for t in d:
+                t.lemma_ = table.get(t.lower_, t.lower_)
+            yield d
+    else:
+        names = [n for n in nlp.pipe_names if not n.startswith("claimlint_")]
+        yield from nlp.pipe(phrases, disable=[n for n in nlp.pipe_names if n not in names])
+
+
+def _pattern_words(pat: list[dict]) -> set[str] | None:
+    """Words one of which must occur for a token pattern to match (None if unknown)."""
+    best: set[str] | None = None
+    for tok in pat:
+        op = tok.get("OP")
+        if op not in (None, "+", "1") and not (isinstance(op, str) and op.startswith("{") and
+                                                not op.startswith("{0") and not op.startswith("{,")):
+            continue
+        for key in _WORD_KEYS:
+            if key not in tok:
+                continue
+            val = tok[key]
+            vals: list[str] | None = None
+            if isinstance(val, str):
+                vals = [val]
+            elif isinstance(val, dict) and set(val) == {"IN"} and isinstance(val["IN"], list) \
+                    and all(isinstance(v, str) for v in val["IN"]):
+                vals = list(val["IN"])
+            if not vals:
+                continue
+            got: set[str] = set()
+            ok = True
+            for v in vals:
+                ws = words_of(v)
+                if not ws:
+                    ok = False
+                    break
+                w = max(ws, key=len)
+                got |= set(forms(w)) if key == "LEMMA" else {w}
+            if ok and (best is None or len(got) < len(best)):
+                best = got
+    return best

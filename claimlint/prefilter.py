@@ -1,0 +1,166 @@
+"""A cheap test of whether a rule could possibly fire on a piece of text.
+
+Every rule describes, without spaCy, what must be present for it to match: a set of words (every
+inflected form of the words it matches), literal substrings (the fixed parts of a regular
+expression) or character classes (digits, for a statistic). The engine runs the NLP pipeline only
+on blocks that pass some enabled rule's trigger, and a document whose blocks pass none is finished
+without importing spaCy at all. A trigger must never reject text its rule would match: when in
+doubt a rule returns ``None`` ("always run").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+class Features:
+    """What the triggers test, computed once per block."""
+
+    __slots__ = ("lower", "_words")
+
+    def __init__(self, text: str):
+        self.lower = text.lower()
+        self._words: set[str] | None = None
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(WORD.findall(self.lower))
+        return self._words
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """True when the text has any of these words, substrings, or a character matching ``chars``."""
+
+    words: frozenset[str] = frozenset()
+    substrings: frozenset[str] = frozenset()
+    chars: re.Pattern | None = None
+
+    def test(self, f: Features) -> bool:
+        if self.words and not f.words.isdisjoint(self.words):
+            return True
+        if self.substrings and any(s in f.lower for s in self.substrings):
+            return True
+        if self.chars is not None and self.chars.search(f.lower):
+            return True
+        return False
+
+    def __or__(self, other: AnyOf) -> AnyOf:
+        chars = self.chars
+        if other.chars is not None:
+            chars = other.chars if chars is None else re.compile(f"{chars.pattern}|{other.chars.pattern}")
+        return AnyOf(self.words | other.words, self.substrings | other.substrings, chars)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """All of the groups must hold (each group is an :class:`AnyOf`)."""
+
+    groups: tuple[AnyOf, ...] = field(default_factory=tuple)
+
+    def test(self, f: Features) -> bool:
+        return all(g.test(f) for g in self.groups)
+
+    @staticmethod
+    def any_of(*parts: AnyOf | None) -> Trigger | None:
+        """One group that is the union of ``parts``; None (always) if any part is unknown."""
+        if not parts or any(p is None for p in parts):
+            return None
+        acc = parts[0]
+        for p in parts[1:]:
+            acc = acc | p
+        return Trigger((acc,))
+
+    def __and__(self, other: Trigger | None) -> Trigger:
+        if other is None:
+            return self
+        return Trigger(self.groups + other.groups)
+
+
+def union(triggers: list[Trigger | None]) -> Trigger | None:
+    """A trigger that holds when any of ``triggers`` holds (None when one is None).
+
+    Only single-group triggers can be merged exactly; a multi-group trigger is widened to its
+    first group, which is still conservative.
+    """
+    if not triggers or any(t is None for t in triggers):
+        return None
+    acc: AnyOf | None = None
+    for t in triggers:
+        g = t.groups[0] if t.groups else None
+        if g is None:
+            return None
+        acc = g if acc is None else acc | g
+    return Trigger((acc,)) if acc is not None else None
+
+
+# --- literal extraction from regular expressions -------------------------------------------------
+
+def regex_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-case substrings of which every match of ``pattern`` contains at least one.
+
+    None when no such set can be derived (the pattern could match without any fixed text).
+    """
+    try:
+        try:
+            from re import _parser as sre_parse  # type: ignore[attr-defined]
+        except ImportError:  # Python < 3.11
+            import sre_parse  # type: ignore[no-redef]
+        tree = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    req = _seq_req(list(tree), sre_parse)
+    if not req or any(len(s) < 2 for s in req):
+        return None
+    return frozenset(s.lower() for s in req)
+
+
+def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
+    cands = [c for c in cands if c]
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _seq_req(items, sp) -> frozenset[str] | None:
+    c = sp
+
+    cands: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            cands.append(frozenset({run}))
+            run = ""
+        if op is c.SUBPATTERN:
+            sub = av[-1]
+            r = _seq_req(list(sub), sp)
+            if r:
+                cands.append(r)
+        elif op is c.BRANCH:
+            alts = [_seq_req(list(alt), sp) for alt in av[1]]
+            if alts and all(alts):
+                merged = frozenset().union(*alts)
+                cands.append(merged)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            if lo >= 1:
+                r = _seq_req(list(sub), sp)
+                if r:
+                    cands.append(r)
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            r = _seq_req(list(av), sp)
+            if r:
+                cands.append(r)
+    if run:
+        cands.append(frozenset({run}))
+    return _best(cands)

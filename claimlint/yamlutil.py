@@ -1,0 +1,97 @@
+"""YAML loading that keeps line numbers, rejects duplicate keys and never constructs objects.
+
+Mappings load as :class:`LDict` and sequences as :class:`LList`; both remember the line of each key
+or item, so a validator can say ``pack.yaml:12: unknown key 'phrase'``. The loader derives from
+``yaml.SafeLoader``: tags such as ``!!python/object`` are rejected, nothing in a file can run code.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import ClaimlintError
+
+
+class LDict(dict):
+    """A mapping that knows the line it starts on and the line of each key (1-based)."""
+
+    line: int = 0
+    lines: dict
+
+    def line_of(self, key: str) -> int:
+        return getattr(self, "lines", {}).get(key, self.line)
+
+
+class LList(list):
+    line: int = 0
+    lines: list
+
+    def line_of(self, index: int) -> int:
+        lines = getattr(self, "lines", [])
+        return lines[index] if 0 <= index < len(lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# YAML 1.2 booleans: only true/false. YAML 1.1 (PyYAML's default) also reads yes/no/on/off as
+# booleans, which would turn a rule pack's word list [yes, no, off] into [True, False, False].
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    loader.flatten_mapping(node)
+    out = LDict()
+    out.line = node.start_mark.line + 1
+    out.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"duplicate key {key!r} (first on line {out.lines[key]})", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
+    out = LList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(text: str, path: str, error: type[ClaimlintError] = ClaimlintError) -> Any:
+    """Parse YAML text; syntax errors become ``error`` with the file, line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context not in problem:
+            problem = f"{exc.problem} ({exc.context})"
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise error(f"invalid YAML: {problem}", path, line, col) from None
+    except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", path) from None

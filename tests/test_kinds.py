@@ -1,0 +1,172 @@
+"""Each rule kind, its shared options, and the pre-filter's faithfulness."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from claimlint import sources
+from claimlint.config import Config
+from claimlint.engine import ActiveRule, Engine
+from claimlint.packs import load_pack_text
+
+COMMON = """\
+    category: {category}
+    message: "{message}"
+    rationale: r
+    references: [ref]
+    examples: {{bad: [x], good: [y]}}
+"""
+
+
+def rule_from(body: str, category: str = "cure-claim", message: str = "got {match}"):
+    text = "pack: t\ncategories: [other]\nrules:\n  - id: r\n" + COMMON.format(category=category, message=message) \
+        + textwrap.indent(textwrap.dedent(body), "    ")
+    return load_pack_text(text, "t.yaml").rules[0]
+
+
+def hits(rule, text: str, name: str = "x.txt", prefilter: bool = True):
+    engine = Engine(Config(), packs=[], prefilter=prefilter)
+    doc = sources.parse(text, name)
+    res = engine.check_document(doc, [ActiveRule(rule, "warning")])
+    assert not res.diagnostics, res.diagnostics
+    plain = Engine(Config(), packs=[], prefilter=False).check_document(doc, [ActiveRule(rule, "warning")])
+    assert [f.to_dict() for f in plain.findings] == [f.to_dict() for f in res.findings], \
+        "the pre-filter changed the result"
+    return res.findings
+
+
+def excerpts(rule, text, **kw):
+    return [f.excerpt for f in hits(rule, text, **kw)]
+
+
+class TestPhrase:
+    def test_lemma_match_and_negation(self):
+        r = rule_from("kind: phrase\nphrases: [cure, miracle]\nunless: [negated]\n")
+        assert excerpts(r, "It cured me. A miracle! It is not a cure. Cures galore.") == ["cured", "miracle", "Cures"]
+
+    def test_lower_and_exact(self):
+        r = rule_from("kind: phrase\nphrases: [Safe]\nmatch: exact\n")
+        assert excerpts(r, "Safe. safe. SAFE.") == ["Safe"]
+        r = rule_from("kind: phrase\nphrases: [safest]\nmatch: lower\n")
+        assert excerpts(r, "Safest. safe.") == ["Safest"]
+
+    def test_except_and_sentence_conditions(self):
+        r = rule_from("""\
+            kind: phrase
+            phrases: [safe]
+            except: [feel safe, safe space]
+            if-sentence-has: [treatment, ketamine, infusion]
+            """, category="risk-minimization")
+        text = "You will feel safe during ketamine sessions. A safe space for ketamine. Ketamine is safe. The room is safe."
+        assert excerpts(r, text) == ["safe"]
+        assert hits(r, text)[0].column == text.index("is safe") + 4
+
+    def test_unless_sentence_has(self):
+        r = rule_from("kind: phrase\nphrases: [safe]\nunless-sentence-has: [side effect]\n")
+        assert excerpts(r, "It is safe. It is safe, but side effects include nausea.") == ["safe"]
+
+    def test_hedged_and_cited(self):
+        r = rule_from("kind: phrase\nphrases: [reverse]\nunless: [hedged, cited]\n")
+        assert excerpts(r, "It may reverse aging. It reverses aging [2]. It reverses aging.") == ["reverses"]
+
+    def test_report_sentence(self):
+        r = rule_from("kind: phrase\nphrases: [cure]\nreport: sentence\n")
+        assert excerpts(r, "First. It is a cure, a cure! Last.") == ["It is a cure, a cure!"]
+
+
+class TestPattern:
+    def test_token_patterns_and_extensions(self):
+        r = rule_from("""\
+            kind: pattern
+            patterns:
+              - [{LOWER: {IN: [no, zero]}}, {LOWER: side}, {LEMMA: effect}]
+              - [{LEMMA: guarantee, _: {negated: false}}]
+            """)
+        assert excerpts(r, "No side effects. Zero side effect. It is guaranteed. There is no guarantee.") == \
+            ["No side effects", "Zero side effect", "guaranteed"]
+
+
+class TestRegex:
+    def test_regex_per_sentence(self):
+        r = rule_from("kind: regex\nregex: ['\\bstudies\\s+show', 'clinically[- ]proven']\n")
+        assert excerpts(r, "Studies show it. Clinically-proven! Studies. Show.") == ["Studies show", "Clinically-proven"]
+
+    def test_case_sensitive(self):
+        r = rule_from("kind: regex\nregex: 'FDA'\nignore-case: false\n")
+        assert excerpts(r, "FDA and fda.") == ["FDA"]
+
+    def test_catastrophic_regex_is_stopped_and_reported(self):
+        r = rule_from("kind: regex\nregex: '(a|aa)+$'\n")
+        engine = Engine(Config(), packs=[])
+        doc = sources.parse("a" * 5000 + "!", "x.txt")
+        res = engine.check_document(doc, [ActiveRule(r, "warning")])
+        assert res.findings == []
+        assert "exceeded its time limit" in res.diagnostics[0].message
+        assert "t/r" in res.diagnostics[0].message
+
+
+class TestStatistic:
+    BODY = """\
+        kind: statistic
+        quantities: [percent, fraction, ratio, multiplier]
+        outcomes: [improve, improvement, relief, response, better]
+        not-about: [adult, price, cost]
+        """
+
+    def test_uncited_outcome_numbers(self):
+        r = rule_from(self.BODY, category="efficacy-statistic", message="{quantity}")
+        text = ("87% of clients report improvement. Nine out of ten felt better. 1 in 5 adults need relief. "
+                "Half the price of a clinic, with better care. 70% improved (Lee et al., 2021). "
+                "It costs $99. Two-thirds saw relief.[4]")
+        fs = hits(r, text)
+        assert [f.message for f in fs] == ["87%", "Nine out of ten"]
+        assert fs[0].excerpt == "87% of clients report improvement."
+
+    def test_no_outcome_word_no_finding(self):
+        r = rule_from(self.BODY, category="efficacy-statistic")
+        assert excerpts(r, "Open 7 days. 40% off this week. Over 90% of our staff are nurses.") == []
+
+
+class TestRequires:
+    BODY = """\
+        kind: requires
+        when: {phrases: [relieve, heal], unless: [negated]}
+        require: [side effect, nausea]
+        """
+
+    def test_fires_once_at_first_trigger(self):
+        r = rule_from(self.BODY, category="missing-risk-disclosure", message="at {trigger}")
+        text = "# Title\n\nWelcome.\n\nOur drips relieve pain. They heal too.\n"
+        fs = hits(r, text, name="x.md")
+        assert len(fs) == 1 and fs[0].message == "at relieve"
+        assert (fs[0].line, fs[0].column) == (5, 1) and fs[0].scope == "document"
+
+    def test_requirement_met_anywhere_in_the_document(self):
+        r = rule_from(self.BODY, category="missing-risk-disclosure")
+        assert excerpts(r, "Our drips relieve pain.\n\nSide effects include bruising.\n") == []
+
+    def test_negated_trigger_does_not_count(self):
+        r = rule_from(self.BODY, category="missing-risk-disclosure")
+        assert excerpts(r, "This will not heal anything by itself.") == []
+
+
+def test_kind_registry_is_extensible():
+    from claimlint.kinds import KINDS, register
+    from claimlint.kinds.phrase import PhraseRule
+
+    class Shout(PhraseRule):
+        kind = "shout-test"
+
+    register(Shout)
+    try:
+        r = rule_from("kind: shout-test\nphrases: [cure]\n")
+        assert excerpts(r, "A cure.") == ["cure"]
+    finally:
+        KINDS.pop("shout-test")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "#", "<p></p>"])
+def test_empty_documents(text):
+    r = rule_from("kind: phrase\nphrases: [cure]\n")
+    assert excerpts(r, text, name="x.md") == []

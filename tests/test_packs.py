@@ -1,0 +1,147 @@
+"""Rule packs: loading, validation errors with file:line, built-in packs."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from claimlint.errors import PackError
+from claimlint.packs import builtin_names, load_pack, load_pack_text
+
+HEADER = """\
+pack: demo
+rules:
+"""
+RULE = """\
+  - id: r1
+    kind: phrase
+    category: cure-claim
+    message: "found {match}"
+    rationale: Because.
+    references: [FTC guidance]
+    phrases: [cure]
+    examples: {bad: [It cures.], good: [Fine.]}
+"""
+
+
+def load(text: str):
+    return load_pack_text(textwrap.dedent(text), "pack.yaml")
+
+
+def error_of(text: str) -> PackError:
+    with pytest.raises(PackError) as exc:
+        load(text)
+    return exc.value
+
+
+def test_valid_pack_loads_with_namespaced_ids():
+    pack = load(HEADER + RULE)
+    assert pack.name == "demo"
+    assert [r.meta.id for r in pack.rules] == ["demo/r1"]
+    assert pack.rules[0].meta.severity == "warning"
+
+
+@pytest.mark.parametrize("mutation,line,fragment", [
+    (("    phrases: [cure]", "    phrase: [cure]"), 9, "unknown key 'phrase' (did you mean 'phrases'?)"),
+    (("    kind: phrase", "    kind: phrases"), 4, "unknown kind 'phrases'"),
+    (("    category: cure-claim", "    category: cure-claims"), 5, "unknown category 'cure-claims'"),
+    (("    references: [FTC guidance]", "    references: 3"), 8, "'references' must be a list of strings"),
+    (("    message: \"found {match}\"", "    message: \"found {nope}\""), 6, "unknown placeholder {nope}"),
+    (("    severity: warning\n" if False else "    rationale: Because.", "    rationale: [a]"), 7,
+     "'rationale' must be a string"),
+])
+def test_validation_errors_name_the_line(mutation, line, fragment):
+    old, new = mutation
+    err = error_of(HEADER + RULE.replace(old, new))
+    assert err.path == "pack.yaml" and err.line == line
+    assert fragment in err.message
+    assert str(err).startswith(f"pack.yaml:{line}: ")
+
+
+def test_missing_required_key():
+    err = error_of(HEADER + RULE.replace("    rationale: Because.\n", ""))
+    assert "missing required key 'rationale'" in err.message and err.line == 3
+
+
+def test_duplicate_ids():
+    err = error_of(HEADER + RULE + RULE)
+    assert err.line == 11 and "duplicate rule id 'r1' (first defined on line 3)" in err.message
+
+
+def test_duplicate_yaml_keys():
+    err = error_of(HEADER + RULE.replace("    rationale: Because.", "    rationale: A.\n    rationale: B."))
+    assert err.line == 8 and "duplicate key 'rationale'" in err.message
+
+
+def test_malformed_yaml():
+    err = error_of("pack: demo\nrules: [\n  - id: x\n")
+    assert err.message.startswith("invalid YAML") and err.line is not None
+
+
+def test_invalid_regex():
+    rule = RULE.replace("    kind: phrase", "    kind: regex").replace("    phrases: [cure]", "    regex: ['(unclosed']")
+    err = error_of(HEADER + rule)
+    assert err.line == 9 and "invalid regex '(unclosed'" in err.message
+
+
+def test_yaml_1_1_booleans_stay_words():
+    pack = load(HEADER + RULE.replace("[cure]", "[no, off, yes]"))
+    assert pack.rules[0].terms.phrases == ["no", "off", "yes"]
+
+
+def test_unsafe_yaml_tags_are_rejected():
+    err = error_of("pack: !!python/object/apply:os.system ['echo hi']\nrules: []\n")
+    assert "invalid YAML" in err.message
+
+
+def test_extra_categories_must_be_declared():
+    rule = RULE.replace("category: cure-claim", "category: brand-voice")
+    assert "unknown category" in error_of(HEADER + rule).message
+    pack = load("pack: demo\ncategories: [brand-voice]\nrules:\n" + rule)
+    assert pack.rules[0].meta.category == "brand-voice"
+
+
+def test_defaults_apply_to_every_rule():
+    pack = load("pack: demo\ndefaults: {severity: error}\nrules:\n" + RULE)
+    assert pack.rules[0].meta.severity == "error"
+
+
+def test_examples_need_a_bad_one():
+    err = error_of(HEADER + RULE.replace("{bad: [It cures.], good: [Fine.]}", "{good: [Fine.]}"))
+    assert "at least one 'bad' example" in err.message
+
+
+@pytest.mark.parametrize("token,fragment", [
+    ("{POS: {IN: 5}}", "IN takes a list"),
+    ("{LOWER: cure, OP: '++'}", "OP must be one of"),
+    ("{TEXT: {REGEX: '(open'}}", "invalid REGEX"),
+    ("{IS_DIGIT: maybe}", "must be true or false"),
+    ("{LOWER: {ISIN: [a]}}", "unknown predicate 'ISIN'"),
+])
+def test_invalid_token_patterns_are_caught_on_load(token, fragment):
+    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
+        "    phrases: [cure]", "    patterns:\n      - [" + token + "]")
+    err = error_of(HEADER + rule)
+    assert err.line == 10 and fragment in err.message
+
+
+def test_unknown_pattern_attribute_is_caught_on_load():
+    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
+        "    phrases: [cure]", "    patterns:\n      - [{LOWR: cure}]")
+    err = error_of(HEADER + rule)
+    assert "unknown token attribute 'LOWR'" in err.message and "LOWER" in err.message
+
+
+def test_builtin_packs_load_and_unknown_ones_fail():
+    for name in builtin_names():
+        assert load_pack(name).rules
+    with pytest.raises(PackError, match="unknown built-in pack 'nope'"):
+        load_pack("nope")
+
+
+def test_user_pack_by_path(tmp_path):
+    p = tmp_path / "brand.yaml"
+    p.write_text(HEADER + RULE, encoding="utf-8")
+    assert load_pack(str(p)).name == "demo"
+    with pytest.raises(PackError, match="not found"):
+        load_pack(str(tmp_path / "missing.yaml"))
