@@ -1,0 +1,286 @@
+"""The command line: ``claimlint check``, ``rules``, ``explain``, ``test``.
+
+Thin by design: options are parsed here, the work is done by :mod:`claimlint.engine` and the
+formatters. Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage, configuration,
+rule-pack or input errors (the other files are still checked and reported).
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from typing import Iterable
+
+import click
+
+from . import __version__
+from .config import FAIL_ON, Config, load_config
+from .errors import ClaimlintError
+from .findings import SEVERITY_RANK, Diagnostic, summarize
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _version_text() -> str:
+    try:
+        from importlib.metadata import version
+
+        spacy_version = version("spacy")
+    except Exception:  # pragma: no cover - spaCy missing entirely
+        spacy_version = "not installed"
+    return f"claimlint {__version__} (spaCy {spacy_version}, Python {sys.version.split()[0]})"
+
+
+def _fail(exc: ClaimlintError | str) -> None:
+    click.echo(f"claimlint: error: {exc}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _load_config(config_path: str | None, isolated: bool) -> Config:
+    try:
+        if isolated:
+            return Config()
+        return load_config(config_path)
+    except ClaimlintError as exc:
+        _fail(exc)
+        raise  # unreachable
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ClaimlintError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", message=_version_text())
+def main() -> None:
+    """claimlint: find unsupported health claims in marketing copy before it is published."""
+
+
+def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=None):
+    from .engine import Engine
+
+    if include:
+        cfg.include = list(include)
+    if exclude:
+        cfg.exclude = list(cfg.exclude) + list(exclude)
+    return Engine(cfg, select=select, ignore=ignore, packs=packs, model=model)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Output format.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to a file instead of standard output.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .claimlint.yaml or pyproject.toml, found upwards).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", multiple=True, help="Rules to enable: ids, packs, globs, category:NAME.")
+@click.option("--ignore", multiple=True, help="Rules to disable (added to the configuration's).")
+@click.option("--pack", "packs", multiple=True, help="Rule packs to use (built-in name or path).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--include", multiple=True, help="Globs of files to check inside directories.")
+@click.option("--exclude", multiple=True, help="Globs never to check (added to the configuration's).")
+@click.option("--stdin-filename", help="The name (and so the format) of the text read from '-'.")
+@click.option("--model", help="An installed spaCy pipeline to use instead of the built-in one.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour in the text format.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line.")
+def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs, fail_on, include,
+          exclude, stdin_filename, model, color, quiet):
+    """Check files and directories (default: the current directory)."""
+    cfg = _load_config(config_path, isolated)
+    try:
+        engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, model,
+                         _split(include), _split(exclude))
+    except ClaimlintError as exc:
+        _fail(exc)
+        return
+    fail_on = fail_on or cfg.fail_on
+    paths = list(paths) or ["."]
+    if output_file:
+        out_dir = os.path.dirname(os.path.abspath(output_file))
+        if not os.path.isdir(out_dir):
+            _fail(f"cannot write the report to {output_file}: folder {os.path.dirname(output_file) or '.'}"
+                  " does not exist")
+    from .formats import FormatOptions, get_formatter
+
+    out = io.StringIO() if output_file else sys.stdout
+    cls = get_formatter(fmt)
+    options = FormatOptions(
+        color=(not cls.machine) and not output_file and _use_color(color, sys.stdout),
+        rules={r.meta.id: r.meta for r in engine.all_rules}, tool_version=__version__)
+    formatter = cls(out, options)
+    formatter.begin()
+    results = []
+    diagnostics: list[Diagnostic] = []
+    worst = 0
+    try:
+        for result in engine.check_paths(paths, stdin_filename=stdin_filename):
+            formatter.file(result)
+            for d in result.diagnostics:
+                diagnostics.append(d)
+                click.echo(f"{d}", err=True)
+            for f in result.findings:
+                worst = max(worst, SEVERITY_RANK[f.severity])
+            result.document = None
+            results.append(result)
+    except ClaimlintError as exc:
+        _fail(exc)
+    summary = summarize(results)
+    if quiet and fmt == "text":
+        summary = {**summary, "findings": 0}
+    formatter.end(summary, diagnostics)
+    if output_file:
+        try:
+            _write_atomic(output_file, out.getvalue())
+        except OSError as exc:
+            _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
+    if diagnostics:
+        sys.exit(EXIT_ERROR)
+    threshold = SEVERITY_RANK.get(fail_on, 99)
+    sys.exit(EXIT_FINDINGS if worst and worst >= threshold else EXIT_OK)
+
+
+def _write_atomic(path: str, text: str) -> None:
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".claimlint-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", multiple=True, help="Rules to list: ids, packs, globs.")
+@click.option("--ignore", multiple=True, help="Rules to leave out.")
+@click.option("--pack", "packs", multiple=True, help="Rule packs (built-in name or path).")
+@click.option("--all", "show_all", is_flag=True, help="Also list rules that are not enabled.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules(config_path, isolated, select, ignore, packs, show_all, fmt):
+    """List the enabled rules."""
+    cfg = _load_config(config_path, isolated)
+    engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, None)
+    enabled = {ar.id: ar.severity for ar in engine.base_rules}
+    rows = []
+    for r in engine.all_rules:
+        if r.meta.id not in enabled and not show_all:
+            continue
+        rows.append({"id": r.meta.id, "kind": r.meta.kind, "category": r.meta.category,
+                     "severity": enabled.get(r.meta.id, r.meta.severity),
+                     "enabled": r.meta.id in enabled, "message": r.meta.message})
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    headers = ["RULE", "KIND", "CATEGORY", "SEVERITY"] + (["ON"] if show_all else [])
+    table = [[r["id"], r["kind"], r["category"], r["severity"]] + (["yes" if r["enabled"] else "no"]
+                                                                   if show_all else [])
+             for r in rows]
+    widths = [max(len(h), *(len(row[i]) for row in table)) if table else len(h)
+              for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in table:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    click.echo(f"\n{len(table)} rule{'s' if len(table) != 1 else ''}"
+               f"{' enabled' if not show_all else ''} from {len(engine.packs)} "
+               f"pack{'s' if len(engine.packs) != 1 else ''}.")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--pack", "packs", multiple=True, help="Rule packs (built-in name or path).")
+def explain(rule_id, config_path, isolated, packs):
+    """Explain a rule: what it finds, why it matters, the regulation, examples."""
+    cfg = _load_config(config_path, isolated)
+    engine = _engine(cfg, None, [], list(packs) or None, None)
+    matches = [r for r in engine.all_rules if r.meta.id == rule_id or r.meta.name == rule_id]
+    if not matches:
+        from .kinds.base import did_you_mean
+
+        _fail(f"unknown rule {rule_id!r}" + did_you_mean(rule_id, [r.meta.id for r in engine.all_rules])
+              + "; `claimlint rules --all` lists them")
+    for r in matches:
+        click.echo(explain_text(r))
+
+
+def explain_text(rule) -> str:
+    import textwrap
+
+    m = rule.meta
+    wrap = lambda s: textwrap.fill(s, 88)  # noqa: E731
+    out = [f"{m.id}  ({m.category}, {m.severity}, kind: {m.kind})", ""]
+    out += ["What it finds", wrap(m.message.replace("{match}", "…").replace("{quantity}", "…")
+                                  .replace("{trigger}", "…").replace("{sentence}", "…")), ""]
+    if rule.DESCRIPTION:
+        out += [wrap(f"Kind: {rule.DESCRIPTION}"), ""]
+    out += ["Why it matters", wrap(m.rationale), ""]
+    out += ["Regulation and guidance"] + [f"  - {ref}" for ref in m.references] + [""]
+    if m.suggestion:
+        out += ["How to fix it", wrap(m.suggestion.replace("{match}", "…")), ""]
+    if m.examples.get("bad"):
+        out += ["Examples that are reported"] + [f"  ✗ {e.strip()}" for e in m.examples["bad"]] + [""]
+    if m.examples.get("good"):
+        out += ["Examples that are fine"] + [f"  ✓ {e.strip()}" for e in m.examples["good"]] + [""]
+    out.append(f"Defined in {m.path}:{m.line}")
+    return "\n".join(out)
+
+
+@main.command("test")
+@click.argument("packs", nargs=-1)
+@click.option("-v", "--verbose", is_flag=True, help="Show every example, not only failures.")
+def test_cmd(packs, verbose):
+    """Check every rule's examples: each 'bad' one must be reported, no 'good' one may be.
+
+    PACKS are built-in pack names or paths to pack files (default: every built-in pack).
+    """
+    from .packs import builtin_names
+    from .ruletest import run_pack_tests
+
+    refs = list(packs) or builtin_names()
+    failures = 0
+    total = 0
+    for ref in refs:
+        report = run_pack_tests(ref)
+        for line in report.lines(verbose):
+            click.echo(line)
+        failures += report.failures
+        total += report.total
+    click.echo(f"\n{total - failures}/{total} examples behave as documented"
+               + (f"; {failures} failed." if failures else "."))
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,47 @@
+"""Output formats: one module each. A formatter receives results file by file (in path order)
+and writes to a text stream, so large runs are streamed rather than held in memory."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from ..findings import Diagnostic, FileResult
+
+
+@dataclass
+class FormatOptions:
+    color: bool = False
+    show_context: bool = True
+    rules: dict = field(default_factory=dict)  # rule id -> RuleMeta, for formats that describe rules
+    tool_version: str = ""
+
+
+class Formatter:
+    """Base formatter: ``begin``, ``file`` for each result, ``end`` with the summary."""
+
+    name = ""
+    machine = True  # machine-readable: no colour, no progress bar
+
+    def __init__(self, out: TextIO, options: FormatOptions | None = None):
+        self.out = out
+        self.options = options or FormatOptions()
+
+    def begin(self) -> None:
+        pass
+
+    def file(self, result: FileResult) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
+        pass
+
+
+def get_formatter(name: str) -> type[Formatter]:
+    from .json import JsonFormatter
+    from .text import TextFormatter
+
+    formats = {"text": TextFormatter, "json": JsonFormatter}
+    return formats[name]
+
+
+FORMAT_NAMES = ["text", "json"]

@@ -1,0 +1,33 @@
+"""``--format json``: one JSON object, exactly the contract in the taxonomy (plus extra keys).
+
+    {"version": 1, "findings": [...], "summary": {...}, "diagnostics": [...]}
+
+Findings are written as they arrive, so memory does not grow with the number of files.
+"""
+from __future__ import annotations
+
+import json
+
+from ..findings import Diagnostic, FileResult
+from . import Formatter
+
+
+class JsonFormatter(Formatter):
+    name = "json"
+
+    def begin(self) -> None:
+        self._first = True
+        self.out.write('{\n  "version": 1,\n  "findings": [')
+
+    def file(self, result: FileResult) -> None:
+        for f in result.findings:
+            text = json.dumps(f.to_dict(), ensure_ascii=False, indent=2)
+            text = "\n".join("    " + line for line in text.splitlines())
+            self.out.write(("\n" if self._first else ",\n") + text)
+            self._first = False
+
+    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
+        self.out.write("\n  ]," if not self._first else "],")
+        self.out.write('\n  "summary": ' + json.dumps(summary) + ",")
+        diags = json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False)
+        self.out.write('\n  "diagnostics": ' + diags + "\n}\n")
