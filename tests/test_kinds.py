@@ -170,3 +170,121 @@ def test_kind_registry_is_extensible():
 def test_empty_documents(text):
     r = rule_from("kind: phrase\nphrases: [cure]\n")
     assert excerpts(r, text, name="x.md") == []
+
+
+class TestTermFilters:
+    def test_question_sentences_are_not_claims(self):
+        r = rule_from("kind: phrase\nphrases: [cure]\nunless: [question]\n")
+        assert excerpts(r, "Can it cure you? It can cure you.") == ["cure"]
+        text = "Can it cure you? It can cure you."
+        assert hits(r, text)[0].column == text.rindex("cure") + 1
+
+    def test_nested_terms_filters_and_any_of(self):
+        r = rule_from("""\
+            kind: requires
+            when: [relief]
+            require:
+              any-of:
+                - phrases: [nausea]
+                  if-sentence-has: [may, can]
+                - phrases: [side effect]
+                  unless: [negated]
+            """, category="missing-risk-disclosure")
+        assert excerpts(r, "Fast relief. It eases nausea.") == ["Fast relief."]
+        assert excerpts(r, "Fast relief. It may cause nausea.") == []
+        assert excerpts(r, "Fast relief with no side effects.") == ["Fast relief with no side effects."]
+        assert excerpts(r, "Fast relief. Side effects are listed below.") == []
+
+    def test_case_sensitive_terms_regex(self):
+        r = rule_from("kind: requires\nwhen: {regex: ['\\bMy\\b'], ignore-case: false}\nrequire: [vary]\n",
+                      category="missing-typicality-disclosure")
+        assert excerpts(r, "my notes.") == []
+        assert excerpts(r, "My pain is gone.") == ["My pain is gone."]
+
+    def test_negative_claims_are_not_cancelled_by_a_listed_cue(self):
+        r = rule_from("kind: phrase\nphrases: [no side effects]\nunless: [negated]\n",
+                      category="risk-minimization")
+        assert excerpts(r, "No heat, no side effects.") == ["no side effects"]
+        # The other side of that choice: a double negation is not recognised.
+        assert excerpts(r, "It is not true that there are no side effects.") == ["no side effects"]
+        assert excerpts(r, "It does not cure, with no side effects claimed.") == ["no side effects"]
+
+
+class TestIndications:
+    PACK = """\
+pack: d
+data:
+  conditions:
+    anesthesia: [anesthesia, surgery]
+    depression: [depression, low mood]
+    weight: [weight loss]
+  drugs:
+    - name: ketamine
+      names: [ketamine, Ketalar]
+      approved: [anesthesia]
+      source: label
+    - name: esketamine
+      names: [esketamine, Spravato]
+      approved: [depression]
+      source: label
+    - name: psilocybin
+      names: [psilocybin]
+      status: unapproved
+      source: none
+rules:
+  - id: offlabel
+    kind: indications
+    category: missing-offlabel-disclosure
+    message: "{drug} for {condition}"
+    rationale: r
+    references: [ref]
+    examples: {bad: [x], good: [y]}
+    pairing: %s
+    condition-context: [for, treat, therapy]
+    unless-sentence-has: [warning, side effect]
+    disclosure: {regex: ['\\boff[- ]label\\b']}
+"""
+
+    def rule(self, pairing="sentence"):
+        return load_pack_text(self.PACK % pairing, "d.yaml").rules[0]
+
+    def test_pairing_in_a_sentence(self):
+        r = self.rule()
+        fs = hits(r, "Welcome.\n\nKetamine therapy for depression.\n\nMore.\n")
+        assert [f.message for f in fs] == ["Ketamine for depression"]
+        assert fs[0].scope == "document" and fs[0].line == 3
+
+    def test_disclosure_anywhere_cancels(self):
+        r = self.rule()
+        assert hits(r, "Ketamine therapy for depression. Its use for depression is off-label.") == []
+
+    def test_approved_uses_unapproved_products_and_other_drugs(self):
+        r = self.rule()
+        assert hits(r, "Ketamine is used for anesthesia in surgery.") == []
+        assert hits(r, "Psilocybin retreats for depression.") == []
+        assert hits(r, "Spravato, a relative of ketamine, treats depression.") == []
+        assert hits(r, "We never use ketamine for depression.") == []
+        assert hits(r, "Ketamine carries a warning about low mood.") == []
+
+    def test_document_pairing_needs_condition_context(self):
+        r = self.rule("document")
+        assert [f.message for f in hits(r, "Ketamine infusions.\n\nTherapy for low mood.\n")] == \
+            ["Ketamine for low mood"]
+        assert hits(r, "Ketamine infusions.\n\nLow mood is common.\n") == []
+        r = self.rule("sentence")
+        assert hits(r, "Ketamine infusions.\n\nTherapy for low mood.\n") == []
+
+    def test_hyphenated_condition_phrases_match(self):
+        r = self.rule()
+        assert [f.message for f in hits(r, "Our ketamine weight-loss program.")] == ["ketamine for weight-loss"]
+
+    def test_table_errors(self):
+        from claimlint.errors import PackError
+
+        bad = self.PACK.replace("approved: [depression]", "approved: [sadness]") % "sentence"
+        with pytest.raises(PackError, match="approved condition 'sadness' is not in the conditions table"):
+            load_pack_text(bad, "d.yaml")
+        bad = self.PACK.replace("    conditions: conditions\n", "") % "sentence"
+        bad = bad.replace("pairing: sentence", "pairing: sentence\n    drugs: medicines")
+        with pytest.raises(PackError, match="no data table 'medicines'"):
+            load_pack_text(bad, "d.yaml")

@@ -130,3 +130,13 @@ def test_lemmas():
 def test_missing_model_is_a_clear_error():
     with pytest.raises(ModelError, match="not installed"):
         build_pipeline("xx_no_such_pipeline_sm")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a third of patients", [("a third of", "fraction")]),
+    ("a third or fourth antidepressant", []),
+    ("scores fall by half", [("by half", "fraction")]),
+    ("a 36 \u00d7 12 inch panel", []),
+])
+def test_more_quantities(text, expected):
+    assert [(text[a:b], k) for a, b, k in find_quantities(text)] == expected

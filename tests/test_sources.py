@@ -113,9 +113,11 @@ class TestHtml:
 
 class TestText:
     def test_each_line_is_a_block_unless_it_continues_a_sentence(self):
-        txt = "A Heading\nFirst sentence runs\nonto this line, and\nThen a new one.\n\n  \u2022 bullet one\n  \u2022 bullet two\n"
-        assert texts(txt, "a.txt") == ["A Heading", "First sentence runs onto this line, and Then a new one.",
-                                       "\u2022 bullet one", "\u2022 bullet two"]
+        txt = ("A Heading\nFirst sentence runs\nonto this line, and a long wrapped line ends with the\n"
+               "Then a new one.\nWhat therapy is\nA short heading above.\n\n  \u2022 bullet one\n  \u2022 bullet two\n")
+        assert texts(txt, "a.txt") == [
+            "A Heading", "First sentence runs onto this line, and a long wrapped line ends with the Then a new one.",
+            "What therapy is", "A short heading above.", "\u2022 bullet one", "\u2022 bullet two"]
 
     def test_unknown_extensions_are_plain_text(self):
         assert sources.format_for("notes.rst") == "text"

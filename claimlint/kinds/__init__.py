@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import AnalyzedDocument, Hit, Rule, RuleMeta
+from .indications import IndicationsRule
 from .pattern import PatternRule
 from .phrase import PhraseRule
 from .regex import RegexRule
@@ -9,7 +10,8 @@ from .requires import RequiresRule
 from .statistic import StatisticRule
 
 KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls for cls in (PhraseRule, PatternRule, RegexRule, StatisticRule, RequiresRule)
+    cls.kind: cls for cls in (PhraseRule, PatternRule, RegexRule, StatisticRule, RequiresRule,
+                              IndicationsRule)
 }
 
 

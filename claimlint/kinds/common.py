@@ -5,11 +5,11 @@ from typing import Iterator
 
 from ..prefilter import AnyOf, Trigger
 from .base import AnalyzedDocument, Hit, Opt, Rule
-from .terms import UNLESS, Terms, passes_unless
+from .terms import UNLESS, Terms, filter_matches
 
 SENTENCE_OPTIONS = {
     "unless": Opt("enumlist", default=[], choices=UNLESS,
-                  help="drop a match that is negated, hedged, or in a sentence with a citation"),
+                  help="drop a match that is negated, hedged, in a cited sentence, or in a question"),
     "except": Opt("any", default=None,
                   help="terms; a match overlapping one of them is dropped (e.g. 'feel safe')"),
     "if-sentence-has": Opt("any", default=None,
@@ -70,20 +70,13 @@ class SentenceRule(Rule):
             if not cands:
                 continue
             an = doc._.cl
-            excepted = self.except_terms.matches(doc) if self.except_terms is not None else []
-            has = self.if_has.matches(doc) if self.if_has is not None else None
-            hasnt = self.unless_has.matches(doc) if self.unless_has is not None else None
+            values_of = {(s, e): v for s, e, v in cands}
+            kept = filter_matches(doc, [(s, e) for s, e, _ in cands], self.unless,
+                                  self.except_terms, self.if_has, self.unless_has)
             reported_sents: set[tuple[int, int]] = set()
-            for s, e, values in cands:
+            for s, e in kept:
+                values = values_of[(s, e)]
                 ss, se = an.sentence_of(s)
-                if self.unless and not passes_unless(an, s, e, self.unless):
-                    continue
-                if excepted and any(xs < e and s < xe for xs, xe in excepted):
-                    continue
-                if has is not None and not any(ss <= hs and he <= se for hs, he in has):
-                    continue
-                if hasnt is not None and any(ss <= hs and he <= se for hs, he in hasnt):
-                    continue
                 sent = doc[ss:se]
                 if self.report == "sentence":
                     if (ss, se) in reported_sents:

@@ -19,7 +19,7 @@ from ..nlp.patterns import NUMBER_WORDS
 from ..prefilter import AnyOf, Trigger
 from .base import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
-from .terms import Terms
+from .terms import UNLESS, Terms
 
 QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "proportion")
 _QUANTITY_WORDS = frozenset(
@@ -45,7 +45,7 @@ class StatisticRule(SentenceRule):
                          help="terms; a quantity near one of them is not an outcome figure"),
         "not-about-window": Opt("int", default=6, help="tokens either side of the quantity"),
         **{**SENTENCE_OPTIONS,
-           "unless": Opt("enumlist", default=["cited"], choices=("negated", "hedged", "cited"),
+           "unless": Opt("enumlist", default=["cited"], choices=UNLESS,
                          help="default: cited"),
            "report": Opt("enum", default="sentence", choices=("match", "sentence"),
                          help="default: the whole sentence")},

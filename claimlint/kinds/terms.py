@@ -26,7 +26,7 @@ from ..prefilter import AnyOf, regex_literals, words_of
 from ..yamlutil import LDict, LList
 from .base import Opt, Where, did_you_mean, validate_options
 
-UNLESS = ("negated", "hedged", "cited")
+UNLESS = ("negated", "hedged", "cited", "question")
 MATCH_MODES = ("lemma", "lower", "exact")
 REGEX_TIMEOUT = 0.25  # seconds per search; a rule over it is reported and stopped for the file
 
@@ -35,8 +35,12 @@ TERMS_SPEC = {
     "match": Opt("enum", default="lemma", choices=MATCH_MODES, help="how phrases compare to tokens"),
     "patterns": Opt("patterns", default=[], help="spaCy Matcher token patterns"),
     "regex": Opt("regexlist", default=[], help="regular expressions over the sentence text"),
+    "ignore-case": Opt("bool", default=None, help="regexes ignore case (default: true)"),
     "unless": Opt("enumlist", default=[], choices=UNLESS, help="drop matches that are ..."),
     "except": Opt("any", default=None, help="matches inside these terms are dropped"),
+    "if-sentence-has": Opt("any", default=None, help="keep a match only if its sentence has these"),
+    "unless-sentence-has": Opt("any", default=None, help="drop a match whose sentence has these"),
+    "any-of": Opt("any", default=None, help="further term sets whose matches count too"),
 }
 
 # Token-pattern keys spaCy's Matcher accepts.
@@ -172,12 +176,27 @@ class Terms:
         self.unless: tuple[str, ...] = tuple(opts["unless"] or default_unless)
         self.patterns = check_patterns(opts["patterns"], where, raw.line_of("patterns"), name) \
             if opts["patterns"] else []
+        if opts["ignore-case"] is not None:
+            ignore_case = opts["ignore-case"]
         self.regexes = [SafeRegex(p, ignore_case, where, raw.line_of("regex")) for p in opts["regex"]]
-        self.exceptions: Terms | None = None
-        if opts["except"] is not None:
-            self.exceptions = Terms(opts["except"], where, raw.line_of("except"), f"{name}.except")
-        if not (self.phrases or self.patterns or self.regexes):
-            raise where.error(f"{name!r} has no phrases, patterns or regex", raw.line)
+        def sub(key: str) -> Terms | None:
+            if opts[key] is None:
+                return None
+            return Terms(opts[key], where, raw.line_of(key), f"{name}.{key}")
+
+        self.exceptions = sub("except")
+        self.if_has = sub("if-sentence-has")
+        self.unless_has = sub("unless-sentence-has")
+        self.alternatives: list[Terms] = []
+        if opts["any-of"] is not None:
+            alts = opts["any-of"]
+            if not isinstance(alts, list) or not alts:
+                raise where.error(f"{name}: 'any-of' must be a list of term sets", raw.line_of("any-of"))
+            for i, alt in enumerate(alts):
+                aline = alts.line_of(i) if isinstance(alts, LList) else raw.line_of("any-of")
+                self.alternatives.append(Terms(alt, where, aline, f"{name}.any-of[{i + 1}]"))
+        if not (self.phrases or self.patterns or self.regexes or self.alternatives):
+            raise where.error(f"{name!r} has no phrases, patterns, regex or any-of", raw.line)
         self._pattern_line = raw.line_of("patterns")
         self._where = where
         self._phrase_matcher = None
@@ -210,7 +229,13 @@ class Terms:
             if lits is None:
                 return None
             subs |= lits
-        return AnyOf(frozenset(words), frozenset(subs))
+        trig = AnyOf(frozenset(words), frozenset(subs))
+        for alt in self.alternatives:
+            t = alt.trigger()
+            if t is None:
+                return None
+            trig = trig | t
+        return trig
 
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp) -> None:
@@ -238,8 +263,9 @@ class Terms:
                 raise self._where.error(f"{self.name!r}: invalid token pattern: {detail}",
                                         self._pattern_line) from None
             self._matcher = m
-        if self.exceptions is not None:
-            self.exceptions.prepare(nlp)
+        for t in (self.exceptions, self.if_has, self.unless_has, *self.alternatives):
+            if t is not None:
+                t.prepare(nlp)
 
     def raw_matches(self, doc) -> list[tuple[int, int]]:
         """Token spans of every match in ``doc`` before filters."""
@@ -255,17 +281,10 @@ class Terms:
     def matches(self, doc) -> list[tuple[int, int]]:
         """Token spans of matches that survive ``unless`` and ``except``, longest first."""
         raw = self.raw_matches(doc)
-        if not raw:
-            return []
-        an = doc._.cl
-        keep = []
-        excepted = self.exceptions.matches(doc) if self.exceptions is not None else []
-        for s, e in raw:
-            if self.unless and not passes_unless(an, s, e, self.unless):
-                continue
-            if excepted and any(xs < e and s < xe for xs, xe in excepted):
-                continue
-            keep.append((s, e))
+        keep = filter_matches(doc, raw, self.unless, self.exceptions, self.if_has, self.unless_has) \
+            if raw else []
+        for alt in self.alternatives:
+            keep.extend(alt.matches(doc))
         return longest(keep)
 
 
@@ -287,14 +306,46 @@ def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
     return out
 
 
-def passes_unless(an, s: int, e: int, unless) -> bool:
+def filter_matches(doc, spans, unless, exceptions=None, if_has=None, unless_has=None):
+    """The spans that survive ``unless``, ``except``, ``if-sentence-has``, ``unless-sentence-has``."""
+    an = doc._.cl
+    excepted = exceptions.matches(doc) if exceptions is not None else []
+    has = if_has.matches(doc) if if_has is not None else None
+    hasnt = unless_has.matches(doc) if unless_has is not None else None
+    keep = []
+    for s, e in spans:
+        if unless and not passes_unless(an, s, e, unless, doc):
+            continue
+        if excepted and any(xs < e and s < xe for xs, xe in excepted):
+            continue
+        if has is not None or hasnt is not None:
+            ss, se = an.sentence_of(s)
+            if has is not None and not any(ss <= hs and he <= se for hs, he in has):
+                continue
+            if hasnt is not None and any(ss <= hs and he <= se for hs, he in hasnt):
+                continue
+        keep.append((s, e))
+    return keep
+
+
+def is_question(doc, ss: int, se: int) -> bool:
+    """Does the sentence end with a question mark (ignoring closing quotes and brackets)?"""
+    k = se - 1
+    while k >= ss and doc[k].text in ("\"", "'", "\u201d", "\u2019", ")", "]", "*"):
+        k -= 1
+    return k >= ss and doc[k].text.endswith("?")
+
+
+def passes_unless(an, s: int, e: int, unless, doc=None) -> bool:
     if "negated" in unless and an.negated(s, e):
         return False
     if "hedged" in unless and an.hedged(s, e):
         return False
-    if "cited" in unless:
+    if "cited" in unless or "question" in unless:
         ss, se = an.sentence_of(s)
-        if an.cited(ss, se):
+        if "cited" in unless and an.cited(ss, se):
+            return False
+        if "question" in unless and doc is not None and is_question(doc, ss, se):
             return False
     return True
 

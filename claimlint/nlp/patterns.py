@@ -62,15 +62,16 @@ QUANTITY_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("fraction", re.compile(
         r"[" + _VULGAR + r"]"
         r"|(?<![\w/.])\d{1,2}/\d{1,2}(?:st|nd|rd|th)?(?![\w/])"
-        r"|\b(?:one|two|three|four|five|a|an|one[\s-]and[\s-]a)[\s-]+" + _FRACTION_WORD + r"\b"
-        r"|\bhalf\s+(?:of|the|as|all)\b",
+        r"|\b(?:one|two|three|four|five|one[\s-]and[\s-]a)[\s-]+" + _FRACTION_WORD + r"\b"
+        r"|\b(?:a|an)\s+" + _FRACTION_WORD + r"\s+of\b"
+        r"|\bhalf\s+(?:of|the|as|all)\b|\b(?:by|in)\s+half\b",
         re.IGNORECASE)),
     ("ratio", re.compile(
         r"\b" + _NUM + r"(?:\s+|-)(?:in|out(?:\s+|-)of|of\s+every)(?:\s+|-)" + _NUM + r"\b"
         r"|\b" + _NUM + r"\s+of\s+(?:" + _DIGITS + r"|" + _NUMW + r")(?=\s+[a-z])",
         re.IGNORECASE)),
     ("multiplier", re.compile(
-        r"(?<![\w.])\d+(?:\.\d+)?\s*[x\u00d7](?![\w])"
+        r"(?<![\w.])\d+(?:\.\d+)?\s*[x\u00d7](?![\w])(?!\s*\d)"
         r"|\b(?:" + _NUM + r")[\s-]?fold\b"
         r"|\b(?:twice|thrice|(?:" + _NUM + r")\s+times)(?=\s+" + _COMPARATIVE + r"\b)"
         r"|\b(?:double|triple|quadruple)[sd]?\s+(?:the\s+)?(?:results?|rate|odds|chance|effect|speed|weight\s+loss)\b",

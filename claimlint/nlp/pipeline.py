@@ -64,7 +64,13 @@ class Analysis:
         self.citation = [False] * n
 
     def negated(self, start: int, end: int) -> bool:
-        """Is token span ``[start, end)`` inside the scope of a negation cue outside it?"""
+        """Is token span ``[start, end)`` inside the scope of a negation cue outside it?
+
+        A span that opens with a cue of its own ("no side effects") is a negative claim, not a
+        negated one: an earlier cue in a list ("no heat, no side effects") does not cancel it.
+        """
+        if start < end and self.is_neg_cue[start]:
+            return False
         for i in range(start, end):
             cue = self.neg_cue[i]
             if cue >= 0 and not start <= cue < end:

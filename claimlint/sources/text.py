@@ -9,8 +9,8 @@ from ..document import Block, ProseBuilder, make_block
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _END_PUNCT = ".!?:;\u2026\"'\u201d\u2019)]"
 _FUNCTION_WORDS = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "for", "with", "by",
-                   "from", "as", "at", "than", "that", "which", "who", "is", "are", "was", "were",
-                   "be", "our", "your", "their", "its", "this", "these", "nor", "into", "about"}
+                   "from", "as", "at", "than", "that", "which", "who", "our", "your", "their", "its",
+                   "nor", "into"}
 _BULLET = re.compile(r"\s*(?:[-*+\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf]|\d{1,3}[.)])\s")
 
 
@@ -24,10 +24,11 @@ def _continues(prev: str, line: str) -> bool:
         return False
     if p[-1] in ",-\u2013\u2014(/&":
         return True
-    last = p.rsplit(None, 1)[-1].lower()
-    if last in _FUNCTION_WORDS:
+    if s[0].islower():
         return True
-    return s[0].islower()
+    # A long line ending in a function word was wrapped mid-sentence; a short one is a heading
+    # such as "What hormone therapy is" or "Who it's for".
+    return len(p) >= 50 and p.rsplit(None, 1)[-1].lower() in _FUNCTION_WORDS
 
 
 def iter_lines(text: str, start: int = 0, end: int | None = None):
