@@ -282,5 +282,39 @@ def test_cmd(packs, verbose):
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
 
 
+@main.command()
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of the labelled documents (default: the labels file's folder).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", multiple=True, help="Rules to enable.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option("--pack", "packs", multiple=True, help="Rule packs (built-in name or path).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--details/--no-details", default=True, help="List every miss and false alarm.")
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when the overall F1 is below this.")
+def evaluate(labels, docs_dir, config_path, isolated, select, ignore, packs, as_json, details, min_f1):
+    """Score the rules against hand-labelled documents: precision, recall, F1 per category."""
+    from .evaluate import evaluate as run_evaluation
+
+    cfg = _load_config(config_path, isolated)
+    engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, None)
+    ev = run_evaluation(labels, docs_dir, engine)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(ev.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(ev.table())
+        if details:
+            for m in ev.misses:
+                click.echo(f"missed: {m}")
+            for m in ev.false_alarms:
+                click.echo(f"false alarm: {m}")
+    if min_f1 is not None and ev.overall.f1 < min_f1:
+        sys.exit(EXIT_FINDINGS)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
