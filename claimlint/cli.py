@@ -17,6 +17,7 @@ from . import __version__
 from .config import FAIL_ON, Config, load_config
 from .errors import ClaimlintError
 from .findings import SEVERITY_RANK, Diagnostic, summarize
+from .formats import FORMAT_NAMES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -88,7 +89,7 @@ def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=Non
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
+              type=click.Choice(FORMAT_NAMES), help="Output format.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to a file instead of standard output.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),

@@ -7,6 +7,7 @@ diagnostics for that file; the other rules and files are still checked.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -289,6 +290,7 @@ class Engine:
                 result.diagnostics.append(Diagnostic(
                     doc.path, f"rule {rule.meta.id} failed: {type(exc).__name__}: {exc}"))
         findings.sort(key=Finding.sort_key)
+        assign_fingerprints(findings)
         result.findings = findings
         return result
 
@@ -329,6 +331,25 @@ class Engine:
             context_end=max(min(hit.end, hit.sent_end) - hit.sent_start, 0),
             fix=meta.fix,
         )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Give each finding a fingerprint that survives line shifts and unrelated edits.
+
+    It hashes the rule, the sentence the finding is in and the matched text -- not the line or
+    column -- plus a counter for identical sentences in the same file, so it changes only when the
+    sentence itself changes.
+    """
+    seen: dict[str, int] = {}
+    for f in findings:
+        base = f"{f.rule}\x00{_norm(f.context)}\x00{_norm(f.excerpt)}"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        f.fingerprint = hashlib.sha256(f"{base}\x00{n}".encode("utf-8")).hexdigest()[:20]
 
 
 def _clean(path: str) -> str:

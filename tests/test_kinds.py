@@ -288,3 +288,13 @@ rules:
         bad = bad.replace("pairing: sentence", "pairing: sentence\n    drugs: medicines")
         with pytest.raises(PackError, match="no data table 'medicines'"):
             load_pack_text(bad, "d.yaml")
+
+
+def test_fingerprints_survive_line_shifts_and_change_with_the_sentence():
+    r = rule_from("kind: phrase\nphrases: [cure]\n")
+    a = hits(r, "Intro.\n\nIt is a cure. It is a cure.\n")
+    b = hits(r, "Intro.\n\nA new line.\n\nMore text.\n\nIt is a cure. It is a cure.\n")
+    c = hits(r, "Intro.\n\nIt is a real cure. It is a cure.\n")
+    assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
+    assert a[0].fingerprint != a[1].fingerprint  # identical sentences are told apart
+    assert c[0].fingerprint not in {f.fingerprint for f in a}

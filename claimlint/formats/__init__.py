@@ -36,12 +36,16 @@ class Formatter:
         pass
 
 
+# Output format name -> "module:Class", imported only when chosen.
+FORMATS = {
+    "text": "text:TextFormatter",
+    "json": "json:JsonFormatter",
+}
+FORMAT_NAMES = list(FORMATS)
+
+
 def get_formatter(name: str) -> type[Formatter]:
-    from .json import JsonFormatter
-    from .text import TextFormatter
+    import importlib
 
-    formats = {"text": TextFormatter, "json": JsonFormatter}
-    return formats[name]
-
-
-FORMAT_NAMES = ["text", "json"]
+    module, cls = FORMATS[name].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
