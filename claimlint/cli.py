@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .config import FAIL_ON, Config, load_config
 from .errors import ClaimlintError
-from .findings import SEVERITY_RANK, Diagnostic, summarize
+from .findings import SEVERITY_RANK, Diagnostic
 from .formats import FORMAT_NAMES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -104,19 +104,32 @@ def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=Non
 @click.option("--exclude", multiple=True, help="Globs never to check (added to the configuration's).")
 @click.option("--stdin-filename", help="The name (and so the format) of the text read from '-'.")
 @click.option("--model", help="An installed spaCy pipeline to use instead of the built-in one.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record the current findings as the baseline, and report nothing.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in the text format.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line.")
 def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs, fail_on, include,
-          exclude, stdin_filename, model, color, quiet):
+          exclude, stdin_filename, model, baseline_path, write_baseline, statistics, color, quiet):
     """Check files and directories (default: the current directory)."""
     cfg = _load_config(config_path, isolated)
     try:
         engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, model,
                          _split(include), _split(exclude))
+        baseline_path = baseline_path or cfg.baseline
+        baseline = None
+        if baseline_path and not write_baseline:
+            from .baseline import Baseline
+
+            baseline = Baseline(baseline_path)
     except ClaimlintError as exc:
         _fail(exc)
         return
+    if statistics and fmt not in ("text", "concise"):
+        _fail("--statistics prints a table; use it with --format text or concise")
     fail_on = fail_on or cfg.fail_on
     paths = list(paths) or ["."]
     if output_file:
@@ -132,26 +145,51 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         color=(not cls.machine) and not output_file and _use_color(color, sys.stdout),
         rules={r.meta.id: r.meta for r in engine.all_rules}, tool_version=__version__)
     formatter = cls(out, options)
-    formatter.begin()
-    results = []
+    quiet_output = bool(write_baseline or statistics)
+    if not quiet_output:
+        formatter.begin()
     diagnostics: list[Diagnostic] = []
+    summary = {"files": 0, "findings": 0, "errors": 0, "warnings": 0, "info": 0}
+    per_rule: dict[str, int] = {}
+    recorded = []
     worst = 0
     try:
         for result in engine.check_paths(paths, stdin_filename=stdin_filename):
-            formatter.file(result)
+            if baseline is not None:
+                result.findings = baseline.filter(result.findings)
+            if write_baseline:
+                recorded.extend(result.findings)
+            elif not statistics:
+                formatter.file(result)
             for d in result.diagnostics:
                 diagnostics.append(d)
                 click.echo(f"{d}", err=True)
+            summary["files"] += 1
             for f in result.findings:
                 worst = max(worst, SEVERITY_RANK[f.severity])
+                summary["findings"] += 1
+                summary[{"error": "errors", "warning": "warnings", "info": "info"}[f.severity]] += 1
+                per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
             result.document = None
-            results.append(result)
     except ClaimlintError as exc:
         _fail(exc)
-    summary = summarize(results)
-    if quiet and fmt == "text":
-        summary = {**summary, "findings": 0}
-    formatter.end(summary, diagnostics)
+    if write_baseline:
+        from .baseline import write
+
+        try:
+            n = write(write_baseline, recorded)
+        except OSError as exc:
+            _fail(f"cannot write the baseline {write_baseline}: {exc.strerror or exc}")
+        click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to the baseline {write_baseline}.", err=True)
+        sys.exit(EXIT_ERROR if diagnostics else EXIT_OK)
+    if statistics:
+        out.write(_statistics_table(per_rule, options.rules))
+    else:
+        shown = {**summary, "findings": 0} if quiet and fmt in ("text", "concise") else summary
+        formatter.end(shown, diagnostics)
+    if baseline is not None and baseline.matched and not quiet and fmt in ("text", "concise"):
+        click.echo(f"{baseline.matched} finding{'s' if baseline.matched != 1 else ''} in the "
+                   f"baseline {baseline_path} not shown.", err=True)
     if output_file:
         try:
             _write_atomic(output_file, out.getvalue())
@@ -161,6 +199,20 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         sys.exit(EXIT_ERROR)
     threshold = SEVERITY_RANK.get(fail_on, 99)
     sys.exit(EXIT_FINDINGS if worst and worst >= threshold else EXIT_OK)
+
+
+def _statistics_table(per_rule: dict[str, int], metas: dict) -> str:
+    if not per_rule:
+        return ""
+    rows = sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = max(len(r) for r, _ in rows)
+    lines = []
+    for rule, n in rows:
+        meta = metas.get(rule)
+        sev = meta.severity if meta else "warning"
+        lines.append(f"{n:6}  {rule.ljust(width)}  {sev}")
+    lines.append(f"{sum(per_rule.values()):6}  total")
+    return "\n".join(lines) + "\n"
 
 
 def _write_atomic(path: str, text: str) -> None:

@@ -51,6 +51,7 @@ SPEC = {
     "overrides": Opt("any", default=[], help="per-path select/ignore/severity"),
     "model": Opt("str", default=None, help="an installed spaCy pipeline to use"),
     "max-file-size": Opt("float", default=20.0, help="megabytes; larger files are not checked"),
+    "baseline": Opt("str", default=None, help="a baseline file; only findings not in it are reported"),
 }
 OVERRIDE_SPEC = {
     "files": Opt("strlist", required=True, help="globs the override applies to"),
@@ -80,6 +81,7 @@ class Config:
     overrides: list[Override] = field(default_factory=list)
     model: str | None = None
     max_file_size: float = 20.0
+    baseline: str | None = None
     root: str = field(default_factory=os.getcwd)  # directory relative paths are resolved from
     source: str | None = None  # the file this came from
 
@@ -177,6 +179,8 @@ def parse_config(raw: LDict, display: str, root: str) -> Config:
     cfg.exclude = list(vals["exclude"])
     cfg.model = vals["model"]
     cfg.max_file_size = vals["max-file-size"]
+    if vals["baseline"]:
+        cfg.baseline = os.path.join(root, vals["baseline"])
     if cfg.max_file_size <= 0:
         raise ConfigError("'max-file-size' must be more than 0 (megabytes)", display,
                           raw.line_of("max-file-size"))

@@ -87,8 +87,10 @@ class Engine:
 
     # -- rule selection -------------------------------------------------------------------------
     def _check_selectors(self, selectors: list[str], where: str) -> None:
+        from .suppressions import META_RULES
+
         for sel in selectors:
-            if _is_glob(sel):
+            if _is_glob(sel) or sel in META_RULES or sel == "claimlint":
                 continue
             if not any(_selector_matches(sel, r) for r in self.all_rules):
                 known = [r.meta.id for r in self.all_rules] + [p.name for p in self.packs]
@@ -261,11 +263,30 @@ class Engine:
         if rules is None:
             rules = self.rules_for(self.relpath(doc.path)) if doc.path not in ("<stdin>", "<text>") \
                 else self.base_rules
+        findings = self._findings(doc, rules, result)
+        if doc.comments:
+            from . import suppressions
+
+            known = {r.meta.id: r.meta.category for r in self.all_rules}
+            findings = suppressions.apply(doc, findings, known, {ar.id for ar in rules})
+            findings = [f for f in findings
+                        if f.rule not in suppressions.META_RULES or self._meta_rule_on(f.rule)]
+        assign_fingerprints(findings)
+        result.findings = findings
+        return result
+
+    def _meta_rule_on(self, rule_id: str) -> bool:
+        """claimlint's own rules (unused suppressions): on unless ignored, or left out of --select."""
+        if any(glob_match(s, rule_id) for s in self.ignore):
+            return False
+        return self.select is None or any(glob_match(s, rule_id) for s in self.select)
+
+    def _findings(self, doc: Document, rules: list[ActiveRule], result: FileResult) -> list[Finding]:
         if not rules or not doc.blocks:
-            return result
+            return []
         items = self._blocks_to_analyse(doc, rules)
         if items is None:
-            return result
+            return []
         active, blocks = items
         from .nlp.pipeline import analyse, get_pipeline
 
@@ -290,9 +311,7 @@ class Engine:
                 result.diagnostics.append(Diagnostic(
                     doc.path, f"rule {rule.meta.id} failed: {type(exc).__name__}: {exc}"))
         findings.sort(key=Finding.sort_key)
-        assign_fingerprints(findings)
-        result.findings = findings
-        return result
+        return findings
 
     def _blocks_to_analyse(self, doc: Document, rules: list[ActiveRule]):
         """(active rules, [(block index, block)]) or None when no rule can fire."""

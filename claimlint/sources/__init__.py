@@ -92,7 +92,7 @@ def parse(text: str, path: str = "<text>", fmt: str | None = None) -> Document:
     elif fmt == "html":
         blocks, comments = read_html(text)
     else:
-        blocks = read_text(text)
+        blocks, comments = read_text(text)
     doc = Document(path=path, text=text, blocks=blocks, format=fmt)
     doc.comments = comments
     return doc

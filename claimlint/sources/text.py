@@ -81,5 +81,22 @@ def lines_to_blocks(text: str, spans: list[tuple[int, int]], kind: str = "paragr
     return blocks
 
 
-def read_text(text: str) -> list[Block]:
-    return lines_to_blocks(text, [(a, b) for a, b, _ in iter_lines(text)], "line")
+# A suppression directive on a line of its own: "# claimlint-disable-next-line claims/cure-claim".
+DIRECTIVE_LINE = re.compile(
+    r"[ \t]*(?:#|//|--|%|;|\*)?[ \t]*(claimlint-(?:disable-file|disable-next-line|disable|enable)\b"
+    r"[^\r\n]*)$"
+)
+
+
+def read_text(text: str) -> tuple[list[Block], list[tuple[int, int, str]]]:
+    """Blocks of a plain-text file, and its suppression directives as (start, end, body)."""
+    spans: list[tuple[int, int]] = []
+    directives: list[tuple[int, int, str]] = []
+    for a, b, _ in iter_lines(text):
+        m = DIRECTIVE_LINE.match(text, a, b) if "claimlint-" in text[a:b] else None
+        if m:
+            directives.append((a, b, m.group(1)))
+            spans.append((a, a))  # a blank line: a directive ends the paragraph above it
+        else:
+            spans.append((a, b))
+    return lines_to_blocks(text, spans, "line"), directives
