@@ -320,12 +320,12 @@ class Engine:
         feats = [Features(b.text) for b in doc.blocks]
         active = []
         for ar in rules:
-            trig = ar.rule.fire_trigger()
+            trig = ar.rule.triggers()[0]
             if trig is None or any(trig.test(f) for f in feats):
                 active.append(ar)
         if not active:
             return None
-        triggers = [ar.rule.analysis_trigger() for ar in active]
+        triggers = [ar.rule.triggers()[1] for ar in active]
         if any(t is None for t in triggers):
             return active, list(enumerate(doc.blocks))
         blocks = [(i, b) for i, (b, f) in enumerate(zip(doc.blocks, feats))

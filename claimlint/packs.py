@@ -66,6 +66,9 @@ COMMON_SPEC = {
     "url": Opt("str", default=None, help="a page that documents the rule"),
     "enabled": Opt("bool", default=True, help="false: shipped but off unless selected"),
     "fix": Opt("any", default=None, help="a replacement for the match"),
+    "triggers": Opt("any", default=None,
+                    help="words or substrings one of which must occur for the rule to run "
+                         "(default: derived from the rule's own terms)"),
 }
 DEFAULTS_SPEC = {k: Opt(COMMON_SPEC[k].type, False, None, COMMON_SPEC[k].choices, COMMON_SPEC[k].help)
                  for k in ("severity", "references", "rationale", "url", "enabled", "category")}
@@ -193,16 +196,38 @@ def build_rule(item: LDict, defaults: dict, pack: str, extra_categories: tuple[s
                                   f"offers {', '.join('{' + p + '}' for p in sorted(allowed))}",
                                   merged.line_of(key))
     examples = _examples(opts["examples"], where, merged.line_of("examples"))
+    triggers = _triggers(opts["triggers"], where, merged.line_of("triggers")) \
+        if opts["triggers"] is not None else None
     meta = RuleMeta(
         id=f"{pack}/{opts['id']}", name=opts["id"], pack=pack, kind=kind_name,
         category=category, severity=opts["severity"], message=opts["message"].strip(),
         rationale=" ".join(opts["rationale"].split()), references=list(opts["references"]),
         suggestion=opts["suggestion"].strip() if opts["suggestion"] else None,
         examples=examples, url=opts["url"], enabled=opts["enabled"], path=path,
-        line=item.line, fix=opts["fix"],
+        line=item.line, fix=opts["fix"], triggers=triggers,
     )
     kind_opts = {k: opts[k] for k in cls.OPTIONS}
     return cls(meta, kind_opts, merged, where, ctx)
+
+
+def _triggers(value: Any, where: Where, line: int):
+    """``triggers: [substring, ...]`` or ``{words: [...], substrings: [...]}`` -> an AnyOf."""
+    from .prefilter import AnyOf, words_of
+
+    if isinstance(value, (list, str)):
+        value = {"substrings": value}
+    if not isinstance(value, dict):
+        raise where.error("'triggers' must be a list of substrings or a mapping with words and "
+                          "substrings", line)
+    spec = {"words": Opt("strlist", default=[]), "substrings": Opt("strlist", default=[])}
+    t = validate_options(value if isinstance(value, LDict) else _ldict(value, line), spec, where,
+                         context="triggers: ")
+    words = set()
+    for w in t["words"]:
+        words.update(words_of(w))
+    if not words and not t["substrings"]:
+        raise where.error("'triggers' is empty", line)
+    return AnyOf(frozenset(words), frozenset(s.lower() for s in t["substrings"]))
 
 
 def _examples(value: Any, where: Where, line: int) -> dict[str, list[str]]:

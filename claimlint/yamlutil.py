@@ -80,11 +80,23 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+if getattr(yaml, "__with_libyaml__", False):
+    # The same loader on libyaml's parser: ten times faster, same safe constructors and line marks.
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        pass
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    LOADER: type = _FastLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    LOADER = _Loader
+
 
 def load_yaml(text: str, path: str, error: type[ClaimlintError] = ClaimlintError) -> Any:
     """Parse YAML text; syntax errors become ``error`` with the file, line and column."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=LOADER)  # noqa: S506 - LOADER derives from a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

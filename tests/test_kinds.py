@@ -298,3 +298,26 @@ def test_fingerprints_survive_line_shifts_and_change_with_the_sentence():
     assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
     assert a[0].fingerprint != a[1].fingerprint  # identical sentences are told apart
     assert c[0].fingerprint not in {f.fingerprint for f in a}
+
+
+def test_clean_copy_is_checked_without_importing_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    page = tmp_path / "hours.md"
+    page.write_text("# Opening hours\n\nWe are open from nine to five on weekdays.\n")
+    code = ("import sys\nfrom claimlint.engine import Engine\n"
+            f"r = Engine().check_file({str(page)!r})\n"
+            "assert r.findings == [] and not r.diagnostics\n"
+            "print('spacy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_explicit_triggers_replace_derived_ones():
+    r = rule_from("kind: regex\nregex: ['\\bzz\\w+']\ntriggers: {substrings: ['zz']}\n")
+    fire, analysis = r.triggers()
+    assert fire is not None and analysis is not None
+    assert excerpts(r, "No match here. A zzword here.") == ["zzword"]
+    with pytest.raises(Exception, match="'triggers' is empty"):
+        rule_from("kind: regex\nregex: ['x']\ntriggers: {words: []}\n")

@@ -165,6 +165,7 @@ class RuleMeta:
     path: str
     line: int
     fix: Any = None
+    triggers: Any = None  # an explicit prefilter AnyOf, when the pack gives one
 
 
 class Rule:
@@ -192,6 +193,27 @@ class Rule:
     def analysis_trigger(self) -> Trigger | None:
         """Blocks that must be analysed once the rule is active (default: its fire trigger)."""
         return self.fire_trigger()
+
+    def triggers(self) -> tuple[Trigger | None, Trigger | None]:
+        """(fire, analysis) triggers, computed once.
+
+        A rule's explicit ``triggers`` replace its fire trigger. A document-level rule still needs
+        the blocks its requirement may be met in, so its analysis trigger adds the derived one.
+        """
+        cached = self.__dict__.get("_triggers")
+        if cached is None:
+            explicit = self.meta.triggers
+            if explicit is None:
+                cached = (self.fire_trigger(), self.analysis_trigger())
+            elif self.scope != "document":
+                cached = (Trigger((explicit,)), Trigger((explicit,)))
+            else:
+                derived = self.analysis_trigger()
+                analysis = None if derived is None or len(derived.groups) != 1 \
+                    else Trigger.any_of(explicit, derived.groups[0])
+                cached = (Trigger((explicit,)), analysis)
+            self.__dict__["_triggers"] = cached
+        return cached
 
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp: Any) -> None:

@@ -59,19 +59,42 @@ class RegexTimeout(Exception):
 
 
 class SafeRegex:
-    """A compiled user regular expression whose every search has a time limit."""
+    """A user regular expression whose every search has a time limit.
 
-    __slots__ = ("pattern", "compiled")
+    Compiling with the ``regex`` engine is slow (it parses in Python), so the pattern is checked
+    with ``re`` when the pack loads and compiled by ``regex`` on first use; a pattern only ``regex``
+    understands (``\\p{L}``, possessive groups ...) is compiled by ``regex`` straight away.
+    """
+
+    __slots__ = ("pattern", "flags", "_compiled", "_where", "_line")
 
     def __init__(self, pattern: str, ignore_case: bool, where: Where, line: int):
+        import re
+
         self.pattern = pattern
-        flags = re_engine.IGNORECASE if ignore_case else 0
+        self.flags = re_engine.IGNORECASE if ignore_case else 0
+        self._compiled = None
+        self._where, self._line = where, line
         try:
-            self.compiled = re_engine.compile(pattern, flags)
-        except re_engine.error as exc:
-            raise where.error(f"invalid regex {pattern!r}: {exc}", line) from None
+            re.compile(pattern)
+        except re.error:
+            self._compile()  # not Python syntax: regex decides, and reports the error
         except (OverflowError, RecursionError, MemoryError) as exc:
             raise where.error(f"invalid regex {pattern!r}: {type(exc).__name__}", line) from None
+
+    def _compile(self):
+        try:
+            self._compiled = re_engine.compile(self.pattern, self.flags)
+        except re_engine.error as exc:
+            raise self._where.error(f"invalid regex {self.pattern!r}: {exc}", self._line) from None
+        except (OverflowError, RecursionError, MemoryError) as exc:
+            raise self._where.error(f"invalid regex {self.pattern!r}: {type(exc).__name__}",
+                                    self._line) from None
+        return self._compiled
+
+    @property
+    def compiled(self):
+        return self._compiled if self._compiled is not None else self._compile()
 
     def finditer(self, text: str):
         try:
@@ -376,6 +399,19 @@ def _lemmatised(nlp, phrases):
         yield from nlp.pipe(phrases, disable=[n for n in nlp.pipe_names if n not in names])
 
 
+# Words too common to make a good trigger: a token spec made only of them is used last.
+_COMMON = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is", "are", "be", "it",
+           "its", "as", "at", "by", "with", "that", "this", "you", "your", "we", "our", "i", "my",
+           "me", "not", "no", "do", "does", "did", "have", "has", "had", "can", "may", "will",
+           "all", "any", "so", "very", "more", "most", "out", "up", "back", "than", "from"}
+
+
+def _trigger_score(words: set[str]) -> tuple:
+    """Higher is a better trigger: no common words, long words, few of them."""
+    common = sum(1 for w in words if w in _COMMON)
+    return (-common, min(len(w) for w in words), -len(words))
+
+
 def _pattern_words(pat: list[dict]) -> set[str] | None:
     """Words one of which must occur for a token pattern to match (None if unknown)."""
     best: set[str] | None = None
@@ -405,6 +441,6 @@ def _pattern_words(pat: list[dict]) -> set[str] | None:
                     break
                 w = max(ws, key=len)
                 got |= set(forms(w)) if key == "LEMMA" else {w}
-            if ok and (best is None or len(got) < len(best)):
+            if ok and got and (best is None or _trigger_score(got) > _trigger_score(best)):
                 best = got
     return best
