@@ -21,7 +21,7 @@ from .base import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
 from .terms import UNLESS, Terms
 
-QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "proportion")
+QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "amount", "proportion")
 _QUANTITY_WORDS = frozenset(
     {w for k in NUMBER_WORDS for w in k.split()}
     | {"half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths", "fifth",

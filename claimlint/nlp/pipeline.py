@@ -217,7 +217,7 @@ def quantities(doc: Doc) -> Doc:
 # Negation (NegEx/ConText). Cues scope forward to a terminator, at most _NEG_WINDOW tokens.
 NEG_CUES = {"not", "no", "never", "n't", "n\u2019t", "without", "nor", "neither", "none", "nobody",
             "nothing", "cannot", "nowhere", "lack", "lacks", "lacking", "absence", "far", "hardly",
-            "unlikely", "rather", "instead", "neither"}
+            "unlikely", "rather", "instead", "zero"}
 NEG_PSEUDO = {("not", "only"), ("not", "just"), ("not", "merely"), ("no", "longer"), ("no", "more"),
               ("no", "doubt"), ("no", "wonder"), ("not", "necessarily"), ("nothing", "but"),
               ("no", "matter"), ("never", "again"), ("not", "simply")}
