@@ -40,6 +40,11 @@ class Formatter:
 FORMATS = {
     "text": "text:TextFormatter",
     "json": "json:JsonFormatter",
+    "json-lines": "json_lines:JsonLinesFormatter",
+    "concise": "concise:ConciseFormatter",
+    "sarif": "sarif:SarifFormatter",
+    "github": "github:GithubFormatter",
+    "junit": "junit:JunitFormatter",
 }
 FORMAT_NAMES = list(FORMATS)
 
