@@ -76,14 +76,46 @@ def main() -> None:
     """claimlint: find unsupported health claims in marketing copy before it is published."""
 
 
-def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=None):
+def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=None, cache=False):
     from .engine import Engine
 
     if include:
         cfg.include = list(include)
     if exclude:
         cfg.exclude = list(cfg.exclude) + list(exclude)
-    return Engine(cfg, select=select, ignore=ignore, packs=packs, model=model)
+    return Engine(cfg, select=select, ignore=ignore, packs=packs, model=model, cache=cache)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class _Progress:
+    """A one-line progress bar on stderr, for people watching a terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.shown = False
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20:
+            return
+        pct = done * 100 // total
+        if pct == self.last and done != total:
+            return
+        self.last = pct
+        width = 30
+        filled = width * done // total
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+        if done == total:
+            self.stream.write("\r" + " " * (width + 30) + "\r")
+            self.stream.flush()
 
 
 @main.command()
@@ -109,16 +141,20 @@ def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=Non
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the current findings as the baseline, and report nothing.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .claimlint_cache/.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in the text format.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line.")
 def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs, fail_on, include,
-          exclude, stdin_filename, model, baseline_path, write_baseline, statistics, color, quiet):
+          exclude, stdin_filename, model, baseline_path, write_baseline, statistics, jobs, no_cache,
+          color, quiet):
     """Check files and directories (default: the current directory)."""
     cfg = _load_config(config_path, isolated)
     try:
         engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, model,
-                         _split(include), _split(exclude))
+                         _split(include), _split(exclude), cache=not no_cache)
         baseline_path = baseline_path or cfg.baseline
         baseline = None
         if baseline_path and not write_baseline:
@@ -154,7 +190,12 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
     recorded = []
     worst = 0
     try:
-        for result in engine.check_paths(paths, stdin_filename=stdin_filename):
+        show_progress = (not cls.machine and not quiet and not quiet_output and sys.stderr.isatty()
+                         and not os.environ.get("CI"))
+        progress = _Progress(sys.stderr) if show_progress else None
+        jobs = jobs or cfg.jobs or _cpu_count()
+        for result in engine.check_paths(paths, stdin_filename=stdin_filename, jobs=jobs,
+                                         progress=progress):
             if baseline is not None:
                 result.findings = baseline.filter(result.findings)
             if write_baseline:

@@ -52,6 +52,9 @@ SPEC = {
     "model": Opt("str", default=None, help="an installed spaCy pipeline to use"),
     "max-file-size": Opt("float", default=20.0, help="megabytes; larger files are not checked"),
     "baseline": Opt("str", default=None, help="a baseline file; only findings not in it are reported"),
+    "cache": Opt("bool", default=True, help="keep results of unchanged files in .claimlint_cache/"),
+    "cache-dir": Opt("str", default=None, help="where .claimlint_cache/ goes (default: here)"),
+    "jobs": Opt("int", default=None, help="worker processes (default: the number of cores)"),
 }
 OVERRIDE_SPEC = {
     "files": Opt("strlist", required=True, help="globs the override applies to"),
@@ -82,6 +85,9 @@ class Config:
     model: str | None = None
     max_file_size: float = 20.0
     baseline: str | None = None
+    cache: bool = True
+    cache_dir: str | None = None
+    jobs: int | None = None
     root: str = field(default_factory=os.getcwd)  # directory relative paths are resolved from
     source: str | None = None  # the file this came from
 
@@ -181,6 +187,12 @@ def parse_config(raw: LDict, display: str, root: str) -> Config:
     cfg.max_file_size = vals["max-file-size"]
     if vals["baseline"]:
         cfg.baseline = os.path.join(root, vals["baseline"])
+    cfg.cache = vals["cache"]
+    if vals["cache-dir"]:
+        cfg.cache_dir = os.path.join(root, vals["cache-dir"])
+    if vals["jobs"] is not None and vals["jobs"] < 1:
+        raise ConfigError("'jobs' must be 1 or more", display, raw.line_of("jobs"))
+    cfg.jobs = vals["jobs"]
     if cfg.max_file_size <= 0:
         raise ConfigError("'max-file-size' must be more than 0 (megabytes)", display,
                           raw.line_of("max-file-size"))

@@ -204,9 +204,43 @@ class Block:
     kind: str = "paragraph"
     links: list[Link] = field(default_factory=list)
     marks: list[tuple[int, int, str]] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)  # offsets where a joined block starts
 
     def orig_span(self, a: int, b: int) -> tuple[int, int]:
         return self.map.span(a, b)
+
+
+BLOCK_SEPARATOR = " "  # a plain space: no whitespace token, and sentences are split at breaks
+
+
+def join_blocks(blocks: list[Block]) -> Block:
+    """One block holding several, so that a document is analysed as one spaCy Doc.
+
+    The blocks are separated by one space, their maps, links and marks are shifted, and the
+    offset where each starts is kept in ``breaks`` so that no sentence runs from one into the next.
+    """
+    if len(blocks) == 1:
+        return blocks[0]
+    parts: list[str] = []
+    segs: list[tuple[int, int, int, int]] = []
+    links: list[Link] = []
+    marks: list[tuple[int, int, str]] = []
+    breaks: list[int] = []
+    pos = 0
+    for blk in blocks:
+        if parts:
+            parts.append(BLOCK_SEPARATOR)
+            # The separator stands for the gap after the previous block (never reported).
+            last = segs[-1] if segs else (0, 0, 0, 0)
+            segs.append((pos, len(BLOCK_SEPARATOR), last[3], last[3]))
+            pos += len(BLOCK_SEPARATOR)
+        breaks.append(pos)
+        parts.append(blk.text)
+        segs.extend((ps + pos, n, os_, oe) for ps, n, os_, oe in blk.map.segments)
+        links.extend(Link(l.start + pos, l.end + pos, l.href) for l in blk.links)
+        marks.extend((a + pos, b + pos, k) for a, b, k in blk.marks)
+        pos += len(blk.text)
+    return Block("".join(parts), OffsetMap(segs), "document", links, marks, breaks)
 
 
 def make_block(builder: ProseBuilder, kind: str) -> Block | None:

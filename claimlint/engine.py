@@ -52,7 +52,7 @@ def _is_glob(sel: str) -> bool:
 class Engine:
     def __init__(self, config: Config | None = None, *, select: list[str] | None = None,
                  ignore: Iterable[str] = (), packs: list[str] | None = None,
-                 model: str | None = None, prefilter: bool = True):
+                 model: str | None = None, prefilter: bool = True, cache: bool = False):
         self.config = config or Config()
         cfg = self.config
         pack_refs = packs if packs is not None else cfg.packs
@@ -83,7 +83,16 @@ class Engine:
         self._exclude = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE + list(cfg.exclude))
         self._include = pathspec.GitIgnoreSpec.from_lines(cfg.include)
         self._rules_cache: dict[tuple, list[ActiveRule]] = {}
+        self._sig_cache: dict[int, str] = {}
         self.base_rules = self._select(self.select, self.ignore, cfg.severity)
+        self.cache = None
+        if cache and cfg.cache:
+            from .cache import ResultCache, engine_signature
+
+            sig = engine_signature([p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
+                                   self.model, f"prefilter={self.prefilter}")
+            self.cache = ResultCache(cfg.cache_dir or cfg.root, sig)
+        self._init_args = (config, select, list(ignore), packs, model, prefilter)
 
     # -- rule selection -------------------------------------------------------------------------
     def _check_selectors(self, selectors: list[str], where: str) -> None:
@@ -121,6 +130,8 @@ class Engine:
     def rules_for(self, relpath: str) -> list[ActiveRule]:
         """The rules that apply to a file, after per-path overrides."""
         cfg = self.config
+        if not cfg.overrides or relpath in ("<stdin>", "<text>"):
+            return self.base_rules
         hits = tuple(i for i, o in enumerate(cfg.overrides)
                      if pathspec.GitIgnoreSpec.from_lines(o.files).match_file(relpath))
         if not hits:
@@ -230,39 +241,77 @@ class Engine:
 
     # -- checking -------------------------------------------------------------------------------
     def check_paths(self, paths: list[str], stdin_filename: str | None = None,
-                    keep_documents: bool = False) -> Iterator[FileResult]:
+                    keep_documents: bool = False, jobs: int = 1,
+                    progress=None) -> Iterator[FileResult]:
+        """Check every file ``paths`` names, yielding results in path order.
+
+        With ``jobs`` > 1 and enough files, worker processes check files in parallel; results are
+        still yielded in the same order, so the output is the same whatever ``jobs`` is.
+        """
         found = sorted(self.discover(paths),
                        key=lambda x: (stdin_filename or "<stdin>") if x[0] == STDIN else x[0])
-        for path, error in found:
+        files = [p for p, err in found if not err and p != STDIN]
+        parallel = jobs > 1 and len(files) >= PARALLEL_MIN_FILES and not keep_documents
+        results = _parallel(self, files, jobs) if parallel else None
+        for done, (path, error) in enumerate(found):
+            if progress is not None:
+                progress(done, len(found))
             if error:
                 yield FileResult(path, diagnostics=[Diagnostic(path, error)])
-                continue
-            if path == STDIN:
+            elif path == STDIN:
                 yield self.check_stdin(stdin_filename, keep_documents)
-                continue
-            yield self.check_file(path, keep_documents=keep_documents)
+            elif results is not None:
+                yield next(results)
+            else:
+                yield self.check_file(path, keep_documents=keep_documents)
+        if progress is not None:
+            progress(len(found), len(found))
 
     def check_stdin(self, filename: str | None, keep_documents: bool = False) -> FileResult:
         display = filename or "<stdin>"
         data = sys.stdin.buffer.read()
-        return self.check_file(display, data=data, keep_documents=keep_documents)
+        return self.check_file(display, data=data, keep_documents=keep_documents, use_cache=False)
 
-    def check_file(self, path: str, data: bytes | None = None,
-                   keep_documents: bool = False) -> FileResult:
+    def check_file(self, path: str, data: bytes | None = None, keep_documents: bool = False,
+                   use_cache: bool = True) -> FileResult:
         try:
-            doc = sources.load(path, path, self.config.max_bytes, data=data)
+            if data is None:
+                data = sources.read_bytes(path, path, self.config.max_bytes)
+            rules = self.rules_for(self.relpath(path))
+            key = None
+            if use_cache and self.cache is not None:
+                key = self.cache.key(data, self._rules_signature(rules), sources.format_for(path))
+                cached = self.cache.get(key, path)
+                if cached is not None:
+                    result = FileResult(path, findings=cached)
+                    if keep_documents:
+                        result.document = sources.load(path, path, data=data)
+                    return result
+            doc = sources.load(path, path, data=data)
         except InputError as exc:
             return FileResult(path, diagnostics=[Diagnostic(path, exc.message, exc.line, exc.column)])
-        result = self.check_document(doc)
+        result = self.check_document(doc, rules)
+        if key is not None and not result.diagnostics:
+            self.cache.put(key, result.findings)
         if keep_documents:
             result.document = doc
         return result
 
+    def _rules_signature(self, rules: list[ActiveRule]) -> str:
+        sig = self._sig_cache.get(id(rules))
+        if sig is None:
+            from .suppressions import META_RULES
+
+            parts = [f"{ar.id}={ar.severity}" for ar in rules]
+            parts += [f"{m}={self._meta_rule_on(m)}" for m in META_RULES]
+            sig = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+            self._sig_cache[id(rules)] = sig
+        return sig
+
     def check_document(self, doc: Document, rules: list[ActiveRule] | None = None) -> FileResult:
         result = FileResult(doc.path)
         if rules is None:
-            rules = self.rules_for(self.relpath(doc.path)) if doc.path not in ("<stdin>", "<text>") \
-                else self.base_rules
+            rules = self.rules_for(self.relpath(doc.path))
         findings = self._findings(doc, rules, result)
         if doc.comments:
             from . import suppressions
@@ -284,27 +333,50 @@ class Engine:
     def _findings(self, doc: Document, rules: list[ActiveRule], result: FileResult) -> list[Finding]:
         if not rules or not doc.blocks:
             return []
-        items = self._blocks_to_analyse(doc, rules)
-        if items is None:
+        plan = self._plan(doc, rules)
+        if plan is None:
             return []
-        active, blocks = items
+        needed = sorted({i for _, blocks in plan for i in blocks})
+        from .document import join_blocks
         from .nlp.pipeline import analyse, get_pipeline
 
         nlp = get_pipeline(self.model)
-        analysed = [(i, blk, d) for (i, _), (blk, d) in zip(blocks, analyse(nlp, [b for _, b in blocks]))]
-        adoc = AnalyzedDocument(doc, analysed)
+        # The blocks that some rule needs are analysed together, as one spaCy Doc: the per-Doc
+        # costs of the pipeline and of every rule's matchers are paid once per document.
+        joined = join_blocks([doc.blocks[i] for i in needed])
+        (_, sdoc), = analyse(nlp, [joined])
+        adoc = AnalyzedDocument(doc, [(-1, joined, sdoc)])
+        an = sdoc._.cl
+        position = {i: k for k, i in enumerate(needed)}
+        starts = joined.breaks or [0]
         findings: list[Finding] = []
-        for ar in active:
+        for ar, blocks in plan:
             rule = ar.rule
+            # A rule matches only in the blocks its own words occur in: its token ranges.
+            if len(blocks) == len(needed):
+                an.scope = None
+            else:
+                ranges = []
+                for i in blocks:
+                    k = position[i]
+                    a = starts[k]
+                    toks = an.tokens_of(a, a + len(doc.blocks[i].text))
+                    if toks is None:
+                        continue
+                    if ranges and ranges[-1][1] == toks[0]:
+                        ranges[-1] = (ranges[-1][0], toks[1])
+                    else:
+                        ranges.append(toks)
+                an.scope = ranges
             try:
                 rule.ensure_prepared(nlp)
                 for hit in rule.check(adoc):
                     findings.append(self._finding(doc, adoc, ar, hit))
             except RegexTimeout as exc:
                 result.diagnostics.append(Diagnostic(
-                    doc.path, f"rule {rule.meta.id}: regex {exc.pattern!r} exceeded its time limit; "
-                              f"the rule was stopped for this file (fix the pattern in {rule.meta.path}:"
-                              f"{rule.meta.line})"))
+                    doc.path, f"rule {rule.meta.id}: the regex '{exc.pattern}' exceeded its time "
+                              f"limit; the rule was stopped for this file (fix the pattern in "
+                              f"{rule.meta.path}:{rule.meta.line})"))
             except ClaimlintError:
                 raise
             except Exception as exc:  # a rule bug must not lose the other rules' findings
@@ -313,24 +385,21 @@ class Engine:
         findings.sort(key=Finding.sort_key)
         return findings
 
-    def _blocks_to_analyse(self, doc: Document, rules: list[ActiveRule]):
-        """(active rules, [(block index, block)]) or None when no rule can fire."""
+    def _plan(self, doc: Document, rules: list[ActiveRule]):
+        """For each rule that can fire on the document, the blocks it must see; None if none can."""
+        every = list(range(len(doc.blocks)))
         if not self.prefilter:
-            return rules, list(enumerate(doc.blocks))
+            return [(ar, every) for ar in rules]
         feats = [Features(b.text) for b in doc.blocks]
-        active = []
+        plan = []
         for ar in rules:
-            trig = ar.rule.triggers()[0]
-            if trig is None or any(trig.test(f) for f in feats):
-                active.append(ar)
-        if not active:
-            return None
-        triggers = [ar.rule.triggers()[1] for ar in active]
-        if any(t is None for t in triggers):
-            return active, list(enumerate(doc.blocks))
-        blocks = [(i, b) for i, (b, f) in enumerate(zip(doc.blocks, feats))
-                  if any(t.test(f) for t in triggers)]
-        return active, blocks
+            fire, analysis = ar.rule.triggers()
+            if fire is not None and not any(fire.test(f) for f in feats):
+                continue
+            blocks = every if analysis is None else [i for i in every if analysis.test(feats[i])]
+            if blocks:
+                plan.append((ar, blocks))
+        return plan or None
 
     def _finding(self, doc: Document, adoc: AnalyzedDocument, ar: ActiveRule, hit) -> Finding:
         _, block, _ = adoc.items[hit.block]
@@ -350,6 +419,50 @@ class Engine:
             context_end=max(min(hit.end, hit.sent_end) - hit.sent_start, 0),
             fix=meta.fix,
         )
+
+
+PARALLEL_MIN_FILES = 16  # below this, starting workers (each loads spaCy) costs more than it saves
+
+_worker_engine: Engine | None = None
+
+
+def _worker_init(args: tuple, cache: bool) -> None:
+    global _worker_engine
+    config, select, ignore, packs, model, prefilter = args
+    _worker_engine = Engine(config, select=select, ignore=ignore, packs=packs, model=model,
+                            prefilter=prefilter, cache=cache)
+
+
+def _worker_check(path: str) -> FileResult:
+    assert _worker_engine is not None
+    return _worker_engine.check_file(path)
+
+
+def _parallel(engine: Engine, files: list[str], jobs: int) -> Iterator[FileResult]:
+    """Results of ``files`` checked by ``jobs`` worker processes, in order, with a bounded queue."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        ctx = multiprocessing.get_context("spawn")
+    window = jobs * 8
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                             initargs=(engine._init_args, engine.cache is not None)) as pool:
+        pending: deque = deque()
+        it = iter(files)
+        for path in it:
+            pending.append(pool.submit(_worker_check, path))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(_worker_check, nxt))
+            yield result
 
 
 def _norm(text: str) -> str:

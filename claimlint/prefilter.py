@@ -43,10 +43,15 @@ class AnyOf:
     substrings: frozenset[str] = frozenset()
     chars: re.Pattern | None = None
 
+    def __post_init__(self) -> None:
+        # One alternation searches for every substring in a single pass.
+        subs = sorted(self.substrings, key=len, reverse=True)
+        object.__setattr__(self, "_subs", re.compile("|".join(map(re.escape, subs))) if subs else None)
+
     def test(self, f: Features) -> bool:
         if self.words and not f.words.isdisjoint(self.words):
             return True
-        if self.substrings and any(s in f.lower for s in self.substrings):
+        if self._subs is not None and self._subs.search(f.lower):
             return True
         if self.chars is not None and self.chars.search(f.lower):
             return True

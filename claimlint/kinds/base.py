@@ -1,6 +1,8 @@
 """What every rule kind shares: option specs, validation with line numbers, the hit type."""
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 import bisect
 import difflib
 import string
@@ -194,6 +196,10 @@ class Rule:
         """Blocks that must be analysed once the rule is active (default: its fire trigger)."""
         return self.fire_trigger()
 
+    def requirement_trigger(self) -> Trigger | None:
+        """For a document-level rule: the blocks its requirement may be met in (None: any)."""
+        return None
+
     def triggers(self) -> tuple[Trigger | None, Trigger | None]:
         """(fire, analysis) triggers, computed once.
 
@@ -208,9 +214,9 @@ class Rule:
             elif self.scope != "document":
                 cached = (Trigger((explicit,)), Trigger((explicit,)))
             else:
-                derived = self.analysis_trigger()
-                analysis = None if derived is None or len(derived.groups) != 1 \
-                    else Trigger.any_of(explicit, derived.groups[0])
+                req = self.requirement_trigger()
+                analysis = None if req is None or len(req.groups) != 1 \
+                    else Trigger.any_of(explicit, req.groups[0])
                 cached = (Trigger((explicit,)), analysis)
             self.__dict__["_triggers"] = cached
         return cached
@@ -238,7 +244,7 @@ class AnalyzedDocument:
     def sentences(self) -> Iterator[tuple[int, Any, Any, int, int]]:
         """(item index, block, doc, first token, end token) for every sentence."""
         for k, (_, block, doc) in enumerate(self.items):
-            for s, e in doc._.cl.sents:
+            for s, e in _cl(doc).sents:
                 yield k, block, doc, s, e
 
 

@@ -1,6 +1,8 @@
 """Options every sentence-level kind shares, and the loop that applies them."""
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 from typing import Iterator
 
 from ..prefilter import AnyOf, Trigger
@@ -58,7 +60,7 @@ class SentenceRule(Rule):
 
     def prepare(self, nlp) -> None:
         for t in self._all_terms():
-            t.prepare(nlp)
+            t.prepare(nlp, self)
 
     def candidates(self, doc) -> list[tuple[int, int, dict]]:  # pragma: no cover - abstract
         """Token spans (and message values) of this rule's raw matches in one block."""
@@ -69,7 +71,7 @@ class SentenceRule(Rule):
             cands = self.candidates(doc)
             if not cands:
                 continue
-            an = doc._.cl
+            an = _cl(doc)
             values_of = {(s, e): v for s, e, v in cands}
             kept = filter_matches(doc, [(s, e) for s, e, _ in cands], self.unless,
                                   self.except_terms, self.if_has, self.unless_has)
@@ -77,15 +79,15 @@ class SentenceRule(Rule):
             for s, e in kept:
                 values = values_of[(s, e)]
                 ss, se = an.sentence_of(s)
-                sent = doc[ss:se]
+                sa, sb = an.char_span(ss, se)
+                ma, mb = an.char_span(s, e)
                 if self.report == "sentence":
                     if (ss, se) in reported_sents:
                         continue
                     reported_sents.add((ss, se))
-                    a, b = sent.start_char, sent.end_char
+                    a, b = sa, sb
                 else:
-                    a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-                vals = {"match": doc.text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1])],
-                        "sentence": sent.text}
+                    a, b = ma, mb
+                vals = {"match": _cl(doc).text[ma:mb], "sentence": _cl(doc).text[sa:sb]}
                 vals.update(values)
-                yield Hit(k, a, b, sent.start_char, sent.end_char, vals)
+                yield Hit(k, a, b, sa, sb, vals)

@@ -31,6 +31,8 @@ the first pairing, unless a ``disclosure`` term occurs anywhere in the document.
 """
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -65,7 +67,7 @@ class IndicationsRule(Rule):
     scope = "document"
     DESCRIPTION = ("Document level: a drug named with a condition outside its approved "
                    "indications, and no off-label disclosure anywhere.")
-    PLACEHOLDERS = {"match", "sentence", "drug", "condition"}
+    PLACEHOLDERS = {"match", "sentence", "drug", "condition", "source"}
     OPTIONS = {
         "drugs": Opt("str", default="drugs", help="name of the pack's drug table"),
         "conditions": Opt("str", default="conditions", help="name of the pack's condition table"),
@@ -189,10 +191,10 @@ class IndicationsRule(Rule):
                 phrases + [p.replace(" ", "-") for p in phrases if " " in p]))
             cm.add(key, list(_lemmatised(nlp, variants)))
         self._drug_matcher, self._cond_matcher = dm, cm
-        self.disclosure.prepare(nlp)
+        self.disclosure.prepare(nlp, self)
         for t in (self.skip, self.context):
             if t is not None:
-                t.prepare(nlp)
+                t.prepare(nlp, self)
 
     def _find(self, matcher, doc) -> list[tuple[int, int, str]]:
         raw = [(s, e, doc.vocab.strings[mid]) for mid, s, e in matcher(doc)]
@@ -205,7 +207,7 @@ class IndicationsRule(Rule):
         for k, (_, block, doc) in enumerate(adoc.items):
             if self.disclosure.matches(doc):
                 return
-            an = doc._.cl
+            an = _cl(doc)
             skipped = {an.sentence_of(s) for s, _ in self.skip.matches(doc)} if self.skip else set()
             drugs = [(s, e, self.drugs[int(i)]) for s, e, i in self._find(self._drug_matcher, doc)
                      if an.sentence_of(s) not in skipped and not an.negated(s, e)]
@@ -228,27 +230,24 @@ class IndicationsRule(Rule):
         for k, doc, s, e, drug, near in drug_mentions:
             if drug.status != "approved":
                 continue
-            sent = doc._.cl.sentence_of(s)
+            sent = _cl(doc).sentence_of(s)
             for ck, cdoc, cs, ce, key, cnear, csent, in_context in cond_mentions:
                 same = ck == k and csent == sent
                 if not same and (self.pairing == "sentence" or not in_context):
                     continue
                 if key in drug.approved or key in near or key in cnear:
                     continue
-                first = (k, doc, s, e, drug, cdoc[cs:ce].text)
+                first = (k, doc, s, e, drug, _cl(cdoc).text[_cl(cdoc).starts[cs]:_cl(cdoc).ends[ce - 1]])
                 break
             if first is not None:
                 break
         if first is None:
             return
         k, doc, s, e, drug, condition = first
-        ss, se = doc._.cl.sentence_of(s)
-        sent = doc[ss:se]
-        if self.report == "sentence":
-            a, b = sent.start_char, sent.end_char
-        else:
-            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        match = doc[s:e].text
-        yield Hit(k, a, b, sent.start_char, sent.end_char,
-                  {"match": match, "drug": match, "condition": condition, "sentence": sent.text,
-                   "source": drug.source})
+        an = _cl(doc)
+        sa, sb = an.char_span(*an.sentence_of(s))
+        ma, mb = an.char_span(s, e)
+        match = _cl(doc).text[ma:mb]
+        a, b = (sa, sb) if self.report == "sentence" else (ma, mb)
+        yield Hit(k, a, b, sa, sb, {"match": match, "drug": match, "condition": condition,
+                                    "sentence": _cl(doc).text[sa:sb], "source": drug.source})

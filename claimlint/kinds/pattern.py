@@ -31,7 +31,7 @@ class PatternRule(SentenceRule):
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)
-        self.terms.prepare(nlp)
+        self.terms.prepare(nlp, self)
 
     def candidates(self, doc):
         return [(s, e, {}) for s, e in longest(self.terms.raw_matches(doc))]

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 from typing import Iterator
 
 from ..prefilter import Trigger
@@ -40,9 +42,12 @@ class RequiresRule(Rule):
     def analysis_trigger(self) -> Trigger | None:
         return Trigger.any_of(self.when.trigger(), self.require.trigger())
 
+    def requirement_trigger(self) -> Trigger | None:
+        return Trigger.any_of(self.require.trigger())
+
     def prepare(self, nlp) -> None:
-        self.when.prepare(nlp)
-        self.require.prepare(nlp)
+        self.when.prepare(nlp, self)
+        self.require.prepare(nlp, self)
 
     def check(self, adoc: AnalyzedDocument) -> Iterator[Hit]:
         first = None
@@ -56,12 +61,9 @@ class RequiresRule(Rule):
         if first is None:
             return
         k, doc, (s, e) = first
-        ss, se = doc._.cl.sentence_of(s)
-        sent = doc[ss:se]
-        match = doc[s:e].text
-        if self.report == "sentence":
-            a, b = sent.start_char, sent.end_char
-        else:
-            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        yield Hit(k, a, b, sent.start_char, sent.end_char,
-                  {"match": match, "trigger": match, "sentence": sent.text})
+        an = _cl(doc)
+        sa, sb = an.char_span(*an.sentence_of(s))
+        ma, mb = an.char_span(s, e)
+        match = _cl(doc).text[ma:mb]
+        a, b = (sa, sb) if self.report == "sentence" else (ma, mb)
+        yield Hit(k, a, b, sa, sb, {"match": match, "trigger": match, "sentence": _cl(doc).text[sa:sb]})

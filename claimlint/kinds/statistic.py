@@ -13,6 +13,8 @@ with a ``not-about`` term within ``not-about-window`` tokens of it is not an out
 """
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 import re
 
 from ..nlp.patterns import NUMBER_WORDS
@@ -72,12 +74,12 @@ class StatisticRule(SentenceRule):
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)
-        self.outcomes.prepare(nlp)
+        self.outcomes.prepare(nlp, self)
         if self.not_about is not None:
-            self.not_about.prepare(nlp)
+            self.not_about.prepare(nlp, self)
 
     def candidates(self, doc):
-        an = doc._.cl
+        an = _cl(doc)
         qs = [q for q in an.quantities if q.kind in self.kinds]
         if not qs:
             return []

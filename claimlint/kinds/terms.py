@@ -17,6 +17,8 @@ filters a rule has::
 """
 from __future__ import annotations
 
+from ..nlp.analysis import cl as _cl
+
 from typing import Any
 
 import regex as re_engine
@@ -66,13 +68,14 @@ class SafeRegex:
     understands (``\\p{L}``, possessive groups ...) is compiled by ``regex`` straight away.
     """
 
-    __slots__ = ("pattern", "flags", "_compiled", "_where", "_line")
+    __slots__ = ("pattern", "flags", "anchored", "_compiled", "_where", "_line")
 
     def __init__(self, pattern: str, ignore_case: bool, where: Where, line: int):
         import re
 
         self.pattern = pattern
         self.flags = re_engine.IGNORECASE if ignore_case else 0
+        self.anchored = any(a in pattern for a in ("^", "$", "\\A", "\\Z", "\\z"))
         self._compiled = None
         self._where, self._line = where, line
         try:
@@ -222,8 +225,8 @@ class Terms:
             raise where.error(f"{name!r} has no phrases, patterns, regex or any-of", raw.line)
         self._pattern_line = raw.line_of("patterns")
         self._where = where
-        self._phrase_matcher = None
-        self._matcher = None
+        self._hub = None
+        self._keys: list[str] = []
         self._nlp = None
 
     def __bool__(self) -> bool:
@@ -261,42 +264,41 @@ class Terms:
         return trig
 
     # -- matching -------------------------------------------------------------------------------
-    def prepare(self, nlp) -> None:
+    def prepare(self, nlp, owner: object = None) -> None:
+        """Register this term set with ``owner``'s matcher hub (default: a hub of its own)."""
         if self._nlp is nlp:
             return
-        from spacy.matcher import Matcher, PhraseMatcher
+        from .hub import hub_for
 
+        owner = self if owner is None else owner
+        hub = hub_for(nlp, owner)
         self._nlp = nlp
+        self._hub = hub
+        self._keys = []
         if self.phrases:
             attr = {"lemma": "LEMMA", "lower": "LOWER", "exact": "ORTH"}[self.match]
-            pm = PhraseMatcher(nlp.vocab, attr=attr)
             if attr == "LEMMA":
                 docs = list(_lemmatised(nlp, self.phrases))
             else:
                 docs = [nlp.make_doc(p if attr == "ORTH" else p.lower()) for p in self.phrases]
-            pm.add("T", docs)
-            self._phrase_matcher = pm
+            self._keys.append(hub.add_phrases(attr, docs))
         if self.patterns:
-            m = Matcher(nlp.vocab, validate=True)
             try:
-                m.add("T", self.patterns)
+                self._keys.append(hub.add_patterns(self.patterns))
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with details
                 msg = str(exc).strip().splitlines()
                 detail = " ".join(x.strip() for x in msg if x.strip())[:300]
                 raise self._where.error(f"{self.name!r}: invalid token pattern: {detail}",
                                         self._pattern_line) from None
-            self._matcher = m
         for t in (self.exceptions, self.if_has, self.unless_has, *self.alternatives):
             if t is not None:
-                t.prepare(nlp)
+                t.prepare(nlp, owner)
 
     def raw_matches(self, doc) -> list[tuple[int, int]]:
         """Token spans of every match in ``doc`` before filters."""
         out: list[tuple[int, int]] = []
-        if self._phrase_matcher is not None:
-            out.extend((s, e) for _, s, e in self._phrase_matcher(doc))
-        if self._matcher is not None:
-            out.extend((s, e) for _, s, e in self._matcher(doc))
+        for key in self._keys:
+            out.extend(self._hub.matches(doc, key))
         if self.regexes:
             out.extend(regex_token_spans(doc, self.regexes))
         return out
@@ -312,26 +314,44 @@ class Terms:
 
 
 def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
-    """Token spans of regex matches, searched sentence by sentence."""
+    """Token spans of regex matches, each inside one sentence.
+
+    A pattern is searched once over the whole block and matches that cross a sentence boundary
+    are dropped; a pattern with anchors (``^``, ``$``) is searched sentence by sentence, so that
+    ``^`` means the start of a sentence.
+    """
+    an = _cl(doc)
+    text = _cl(doc).text
     out = []
-    text = doc.text
-    for ss, se in doc._.cl.sents:
-        a = doc[ss].idx
-        b = doc[se - 1].idx + len(doc[se - 1])
-        sent_text = text[a:b]
-        for rx in regexes:
-            for m in rx.finditer(sent_text):
+    sent_chars = None
+    if an.scope is None:
+        ranges = [(0, len(text))]
+    else:
+        ranges = [(an.starts[s], an.ends[e - 1]) for s, e in an.scope if e > s]
+    for rx in regexes:
+        if rx.anchored:
+            if sent_chars is None:
+                sent_chars = [(an.starts[ss], an.ends[se - 1]) for ss, se in an.sents
+                              if any(a <= an.starts[ss] < b for a, b in ranges)]
+            pieces = [(a, rx.finditer(text[a:b])) for a, b in sent_chars]
+        else:
+            pieces = [(a, rx.finditer(text[a:b])) for a, b in ranges]
+        for base, found in pieces:
+            for m in found:
                 if m.end() <= m.start():
                     continue
-                span = doc.char_span(a + m.start(), a + m.end(), alignment_mode="expand")
-                if span is not None and len(span):
-                    out.append((span.start, span.end))
+                toks = an.tokens_of(base + m.start(), base + m.end())
+                if toks is None:
+                    continue
+                s, e = toks
+                if rx.anchored or an.sentence_of(s) == an.sentence_of(e - 1):
+                    out.append(toks)
     return out
 
 
 def filter_matches(doc, spans, unless, exceptions=None, if_has=None, unless_has=None):
     """The spans that survive ``unless``, ``except``, ``if-sentence-has``, ``unless-sentence-has``."""
-    an = doc._.cl
+    an = _cl(doc)
     excepted = exceptions.matches(doc) if exceptions is not None else []
     has = if_has.matches(doc) if if_has is not None else None
     hasnt = unless_has.matches(doc) if unless_has is not None else None

@@ -26,7 +26,9 @@ import bisect
 import threading
 from dataclasses import dataclass, field
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -45,7 +47,11 @@ class Quantity:
 
 @dataclass
 class Analysis:
-    """Everything claimlint's components learned about one document (one block)."""
+    """Everything claimlint's components learned about one document (one block).
+
+    Token offsets (``starts``/``ends``), lower-case forms and sentence bounds are kept as plain lists
+    so that rules never need to create spaCy Token objects in their loops.
+    """
 
     n: int
     neg_cue: list[int] = field(default_factory=list)   # index of the negation cue scoping a token, -1
@@ -53,8 +59,14 @@ class Analysis:
     hedge: list[bool] = field(default_factory=list)
     citation: list[bool] = field(default_factory=list)
     citations: list[tuple[int, int, str]] = field(default_factory=list)  # char spans
-    quantities: list[Quantity] = field(default_factory=list)
+    _quantities: dict = field(default_factory=dict)  # char range -> quantities found in it
     sents: list[tuple[int, int]] = field(default_factory=list)  # token spans of sentences
+    text: str = ""                                    # the document's text (Doc.text rebuilds it)
+    starts: list[int] = field(default_factory=list)   # char offset of each token
+    ends: list[int] = field(default_factory=list)     # char offset just past each token
+    lower: list[str] = field(default_factory=list)
+    matches: dict = field(default_factory=dict)       # shared matcher results, by key
+    scope: list | None = None                         # token ranges the current rule may match in
 
     def __post_init__(self) -> None:
         n = self.n
@@ -62,6 +74,27 @@ class Analysis:
         self.is_neg_cue = [False] * n
         self.hedge = [False] * n
         self.citation = [False] * n
+
+    @classmethod
+    def of(cls, doc: Doc) -> Analysis:
+        an = cls(len(doc))
+        text = an.text = doc.text
+        if len(doc):
+            arr = doc.to_array([IDX, LENGTH])
+            an.starts = arr[:, 0].tolist()
+            an.ends = (arr[:, 0] + arr[:, 1]).tolist()
+            an.lower = [text[a:b].lower() for a, b in zip(an.starts, an.ends)]
+        return an
+
+    def char_span(self, s: int, e: int) -> tuple[int, int]:
+        """Character offsets of token span ``[s, e)``."""
+        return self.starts[s], self.ends[e - 1]
+
+    def tokens_of(self, a: int, b: int) -> tuple[int, int] | None:
+        """Token span covering characters ``[a, b)`` (every token that overlaps them)."""
+        s = bisect.bisect_right(self.ends, a)
+        e = bisect.bisect_left(self.starts, b)
+        return (s, e) if s < e else None
 
     def negated(self, start: int, end: int) -> bool:
         """Is token span ``[start, end)`` inside the scope of a negation cue outside it?
@@ -82,6 +115,30 @@ class Analysis:
 
     def cited(self, start: int, end: int) -> bool:
         return any(self.citation[i] for i in range(start, end))
+
+    @property
+    def quantities(self) -> list[Quantity]:
+        """Quantities in the current scope (the whole document when there is none).
+
+        Found on first use: only rules about numbers pay for the search, and only where their
+        words occur.
+        """
+        if self.scope is None:
+            ranges = [(0, len(self.text))]
+        else:
+            ranges = [(self.starts[s], self.ends[e - 1]) for s, e in self.scope if e > s]
+        out: list[Quantity] = []
+        for a, b in ranges:
+            found = self._quantities.get((a, b))
+            if found is None:
+                found = []
+                for qa, qb, kind in find_quantities(self.text[a:b]):
+                    toks = self.tokens_of(a + qa, a + qb)
+                    if toks is not None:
+                        found.append(Quantity(toks[0], toks[1], kind, self.text[a + qa:a + qb]))
+                self._quantities[(a, b)] = found
+            out.extend(found)
+        return out
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
         return [q for q in self.quantities if q.start >= start and q.end <= end]
@@ -111,34 +168,61 @@ def _ensure_extensions() -> None:
                             and t.doc._.cl.citation[t.i])
 
 
+_last: list = [None, None]  # the last (Doc, Analysis) looked up: rules ask for it many times
+
+
 def _analysis(doc: Doc) -> Analysis:
-    if doc._.cl is None:
-        doc._.cl = Analysis(len(doc))
-    return doc._.cl
+    if _last[0] is doc:
+        return _last[1]
+    an = doc._.cl
+    if an is None:
+        an = doc._.cl = Analysis.of(doc)
+    _last[0], _last[1] = doc, an
+    return an
+
+
+def cl(doc: Doc) -> Analysis:
+    """The analysis of a Doc the pipeline has processed."""
+    if _last[0] is doc:
+        return _last[1]
+    an = doc._.cl
+    _last[0], _last[1] = doc, an
+    return an
 
 
 def _char_to_tokens(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
-    span = doc.char_span(a, b, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    return span.start, span.end
+    return _analysis(doc).tokens_of(a, b)
 
 
 # --- components --------------------------------------------------------------------------------
 
+_lemma_ids: dict[int, int] = {}  # lower-case form's hash -> its lemma's hash
+
+
 @Language.component("claimlint_lemmatizer")
 def lemmatizer(doc: Doc) -> Doc:
+    """Lemmas by table lookup, written as one array (no Token objects are created)."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
     table = lemma_table()
-    for tok in doc:
-        low = tok.lower_
-        tok.lemma_ = table.get(low, low)
+    ids = _lemma_ids
+    lowers = doc.to_array(LOWER)
+    out = numpy.empty(len(lowers), dtype="uint64")
+    for k, h in enumerate(lowers.tolist()):
+        lem = ids.get(h)
+        if lem is None:
+            low = strings[h]
+            lem = ids[h] = strings.add(table.get(low, low))
+        out[k] = lem
+    doc.from_array([LEMMA], out.reshape(-1, 1))
     return doc
 
 
 @Language.component("claimlint_citations")
 def citations(doc: Doc) -> Doc:
     an = _analysis(doc)
-    spans = find_citations(doc.text)
+    spans = find_citations(doc._.cl.text)
     block = doc._.cl_block
     if block is not None:
         for link in block.links:
@@ -146,7 +230,7 @@ def citations(doc: Doc) -> Doc:
                 spans.append((link.start, link.end, "link"))
         for s, e, kind in block.marks:
             if kind == "sup":
-                inner = doc.text[s:e].strip().strip("[]()")
+                inner = doc._.cl.text[s:e].strip().strip("[]()")
                 if inner and all(c.isdigit() or c in ",-\u2013 " for c in inner):
                     spans.append((s, e, "superscript"))
     for a, b, kind in spans:
@@ -170,47 +254,52 @@ def sentences(doc: Doc) -> Doc:
     if n == 0:
         return doc
     an = _analysis(doc)
+    text = doc._.cl.text
+    toks = [text[a:b] for a, b in zip(an.starts, an.ends)]
     starts = [False] * n
     starts[0] = True
+    block = doc._.cl_block
+    if block is not None and block.breaks:
+        for br in block.breaks:
+            k = bisect.bisect_left(an.starts, br)
+            if k < n:
+                starts[k] = True
     cit = an.citation
     i = 0
     while i < n:
-        tok = doc[i]
-        if tok.text in _TERMINAL and not cit[i]:
+        if toks[i] in _TERMINAL and not cit[i]:
             j = i + 1
             while j < n:
-                t = doc[j].text
-                if t in _TERMINAL or t in _CLOSERS or cit[j] or doc[j].is_space:
+                t = toks[j]
+                if t in _TERMINAL or t in _CLOSERS or cit[j] or t.isspace():
                     j += 1
                     continue
                 if t in _OPENERS:
                     # A parenthetical made of a citation still belongs to this sentence.
                     close = j + 1
-                    while close < n and close - j < 60 and doc[close].text not in (")", "]"):
+                    while close < n and close - j < 60 and toks[close] not in (")", "]"):
                         close += 1
-                    if close < n and doc[close].text in (")", "]") and any(cit[j:close + 1]):
+                    if close < n and toks[close] in (")", "]") and any(cit[j:close + 1]):
                         j = close + 1
                         continue
                 break
-            if j < n and not doc[j].text[:1].islower():
+            if j < n and not toks[j][:1].islower():
                 starts[j] = True
             i = j
             continue
         i += 1
     bounds = [k for k in range(n) if starts[k]] + [n]
     an.sents = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
-    for k in range(n):
-        doc[k].is_sent_start = starts[k]
+    flags = numpy.full((n, 1), -1, dtype="int64")
+    flags[[k for k in range(n) if starts[k]], 0] = 1
+    doc.from_array([SENT_START], flags.view("uint64"))
     return doc
 
 
 @Language.component("claimlint_quantities")
 def quantities(doc: Doc) -> Doc:
-    an = _analysis(doc)
-    for a, b, kind in find_quantities(doc.text):
-        toks = _char_to_tokens(doc, a, b)
-        if toks is not None:
-            an.quantities.append(Quantity(toks[0], toks[1], kind, doc.text[a:b]))
+    """Quantities are found on demand (``Analysis.quantities``); this component makes them ready."""
+    _analysis(doc)._quantities.clear()
     return doc
 
 
@@ -232,11 +321,6 @@ _NEW_CLAUSE = {"it", "we", "they", "you", "this", "that", "these", "those", "our
                "there", "its", "it's", "it\u2019s", "and", "or", "so", "then", "instead", "just",
                "only", "rather", "the", "a", "an", "your", "their", "many", "most", "some"}
 
-HEDGE_CUES = {"may", "might", "could", "possibly", "potentially", "perhaps", "probably",
-              "appear", "appears", "seem", "seems", "suggest", "suggests", "suggested",
-              "typically", "generally", "usually", "some", "sometimes", "varies", "vary",
-              "individual", "likely", "often", "can", "hope", "hopefully", "tend", "tends",
-              "preliminary", "early", "emerging"}
 HEDGE_STRONG = {"may", "might", "could", "possibly", "potentially", "perhaps", "appear", "appears",
                 "seem", "seems", "suggest", "suggests", "suggested", "vary", "varies", "hopefully",
                 "preliminary"}
@@ -246,8 +330,7 @@ _CLAUSE_BREAK = {";", ":", "\u2014", "but", "however", "although", "though", "wh
 @Language.component("claimlint_context")
 def context(doc: Doc) -> Doc:
     an = _analysis(doc)
-    n = len(doc)
-    lower = [t.lower_ for t in doc]
+    lower = an.lower
     for s, e in an.sents:
         # Negation.
         i = s
@@ -283,7 +366,7 @@ def context(doc: Doc) -> Doc:
                         an.hedge[m] = True
                 clause_start = k + 1
         # "results vary", "not everyone", "individual results" hedge the whole sentence.
-        text = doc[s:e].text.lower()
+        text = doc._.cl.text[an.starts[s]:an.ends[e - 1]].lower()
         if ("results vary" in text or "results may vary" in text or "not everyone" in text
                 or "individual results" in text or "results differ" in text):
             for m in range(s, e):

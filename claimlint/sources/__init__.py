@@ -98,33 +98,39 @@ def parse(text: str, path: str = "<text>", fmt: str | None = None) -> Document:
     return doc
 
 
+def read_bytes(path: str, display: str | None = None, max_bytes: int | None = None) -> bytes:
+    """A file's bytes, or :class:`InputError` naming the file and the problem."""
+    display = display or path
+    try:
+        if max_bytes is not None:
+            size = os.path.getsize(path)
+            if size > max_bytes:
+                raise InputError(
+                    display,
+                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                    "(raise max-file-size in the configuration to check it)",
+                )
+        with open(path, "rb") as fh:
+            return fh.read()
+    except InputError:
+        raise
+    except IsADirectoryError:
+        raise InputError(display, "is a directory") from None
+    except FileNotFoundError:
+        raise InputError(display, "no such file or directory") from None
+    except PermissionError:
+        raise InputError(display, "permission denied") from None
+    except OSError as exc:
+        raise InputError(display, exc.strerror or str(exc)) from None
+
+
 def load(path: str, display: str | None = None, max_bytes: int | None = None,
          data: bytes | None = None) -> Document:
     """Read, decode and parse one file. Raises :class:`InputError` for anything unreadable."""
     display = display or path
     fmt = format_for(path)
     if data is None:
-        try:
-            if max_bytes is not None:
-                size = os.path.getsize(path)
-                if size > max_bytes:
-                    raise InputError(
-                        display,
-                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-                        "(raise max-file-size in the configuration to check it)",
-                    )
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except InputError:
-            raise
-        except IsADirectoryError:
-            raise InputError(display, "is a directory") from None
-        except FileNotFoundError:
-            raise InputError(display, "no such file or directory") from None
-        except PermissionError:
-            raise InputError(display, "permission denied") from None
-        except OSError as exc:
-            raise InputError(display, exc.strerror or str(exc)) from None
+        data = read_bytes(path, display, max_bytes)
     text, enc, bom = decode(data, display, fmt)
     doc = parse(text, display, fmt)
     doc.encoding, doc.bom = enc, bom

@@ -1,0 +1,109 @@
+"""A cache of results, keyed by what decides them: the file's bytes, the rules that apply to it
+(with their severities), the rule packs' contents, the spaCy pipeline and claimlint's version.
+
+Entries live in ``.claimlint_cache/`` next to the configuration (or in the working directory),
+which holds its own ``.gitignore`` and a ``CACHEDIR.TAG`` so that backups and version control skip
+it. Each entry is a small JSON file written atomically, so parallel workers can share the cache.
+When the packs, the pipeline or claimlint change, the old generation of entries is removed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+
+from . import __version__
+from .findings import Finding
+
+CACHE_DIR = ".claimlint_cache"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by claimlint.\n"
+        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+_FIELDS = [f.name for f in dataclasses.fields(Finding) if f.name != "path"]
+
+
+def engine_signature(pack_paths: list[str], model: str | None, extra: str = "") -> str:
+    h = hashlib.sha256()
+    h.update(f"claimlint {__version__}\0model {model or 'blank'}\0{extra}\0".encode())
+    for p in sorted(pack_paths):
+        h.update(p.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(p, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()[:24]
+
+
+class ResultCache:
+    def __init__(self, root: str, signature: str):
+        self.base = os.path.join(root, CACHE_DIR)
+        self.dir = os.path.join(self.base, "v1", signature)
+        self.hits = 0
+        self.misses = 0
+        self._ready = False
+
+    def _prepare(self) -> bool:
+        if self._ready:
+            return True
+        try:
+            os.makedirs(self.dir, exist_ok=True)
+            ignore = os.path.join(self.base, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as fh:
+                    fh.write("# Created by claimlint: the cache is local to this machine.\n*\n")
+                with open(os.path.join(self.base, "CACHEDIR.TAG"), "w", encoding="utf-8") as fh:
+                    fh.write(_TAG)
+            # Drop the entries of other generations (other packs, pipeline or version).
+            gens = os.path.join(self.base, "v1")
+            for name in os.listdir(gens):
+                if name != os.path.basename(self.dir):
+                    shutil.rmtree(os.path.join(gens, name), ignore_errors=True)
+        except OSError:
+            return False
+        self._ready = True
+        return True
+
+    @staticmethod
+    def key(data: bytes, rules_signature: str, fmt: str) -> str:
+        h = hashlib.sha256(data)
+        h.update(b"\0" + rules_signature.encode() + b"\0" + fmt.encode())
+        return h.hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.dir, key[:2], key[2:] + ".json")
+
+    def get(self, key: str, path: str) -> list[Finding] | None:
+        try:
+            with open(self._path(key), encoding="utf-8") as fh:
+                rows = json.load(fh)
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        try:
+            found = [Finding(path=path, **{k: row[k] for k in _FIELDS if k in row}) for row in rows]
+        except TypeError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        if not self._prepare():
+            return
+        target = self._path(key)
+        rows = [{k: getattr(f, k) for k in _FIELDS} for f in findings]
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(rows, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, target)
+        except (OSError, TypeError, ValueError):
+            try:
+                os.unlink(tmp)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
