@@ -38,6 +38,63 @@ def engine_signature(pack_paths: list[str], model: str | None, extra: str = "") 
     return h.hexdigest()[:24]
 
 
+def load_triggers(root: str, signature: str, rules: list) -> bool:
+    """Give ``rules`` the pre-filter triggers saved for these packs; False when there are none.
+
+    Deriving triggers expands every word of every rule into its inflections, which costs more than
+    checking a short page; they depend only on the packs, so they are kept next to the results.
+    The file is JSON (never pickle): a cache directory must not be a way to run code.
+    """
+    from .prefilter import Trigger
+
+    path = os.path.join(root, CACHE_DIR, "packs", signature + ".json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        loaded = {}
+        for rule in rules:
+            fire, analysis = data[rule.meta.id]
+            loaded[rule] = (Trigger.from_json(fire) if fire is not None else None,
+                            Trigger.from_json(analysis) if analysis is not None else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    for rule, triggers in loaded.items():
+        rule.__dict__["_triggers"] = triggers
+    return True
+
+
+def save_triggers(root: str, signature: str, rules: list) -> None:
+    base = os.path.join(root, CACHE_DIR)
+    folder = os.path.join(base, "packs")
+    data = {}
+    for rule in rules:
+        fire, analysis = rule.triggers()
+        data[rule.meta.id] = [fire.to_json() if fire is not None else None,
+                              analysis.to_json() if analysis is not None else None]
+    try:
+        os.makedirs(folder, exist_ok=True)
+        _mark(base)
+        for name in os.listdir(folder):  # one generation of packs at a time
+            if name != signature + ".json":
+                os.unlink(os.path.join(folder, name))
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, os.path.join(folder, signature + ".json"))
+    except OSError:
+        pass
+
+
+def _mark(base: str) -> None:
+    """Create the cache folder's .gitignore and CACHEDIR.TAG."""
+    ignore = os.path.join(base, ".gitignore")
+    if not os.path.exists(ignore):
+        with open(ignore, "w", encoding="utf-8") as fh:
+            fh.write("# Created by claimlint: the cache is local to this machine.\n*\n")
+        with open(os.path.join(base, "CACHEDIR.TAG"), "w", encoding="utf-8") as fh:
+            fh.write(_TAG)
+
+
 class ResultCache:
     def __init__(self, root: str, signature: str):
         self.base = os.path.join(root, CACHE_DIR)
@@ -51,12 +108,7 @@ class ResultCache:
             return True
         try:
             os.makedirs(self.dir, exist_ok=True)
-            ignore = os.path.join(self.base, ".gitignore")
-            if not os.path.exists(ignore):
-                with open(ignore, "w", encoding="utf-8") as fh:
-                    fh.write("# Created by claimlint: the cache is local to this machine.\n*\n")
-                with open(os.path.join(self.base, "CACHEDIR.TAG"), "w", encoding="utf-8") as fh:
-                    fh.write(_TAG)
+            _mark(self.base)
             # Drop the entries of other generations (other packs, pipeline or version).
             gens = os.path.join(self.base, "v1")
             for name in os.listdir(gens):

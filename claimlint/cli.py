@@ -83,7 +83,8 @@ def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=Non
         cfg.include = list(include)
     if exclude:
         cfg.exclude = list(cfg.exclude) + list(exclude)
-    return Engine(cfg, select=select, ignore=ignore, packs=packs, model=model, cache=cache)
+    return Engine(cfg, select=select, ignore=ignore, packs=packs, model=model, cache=cache,
+                  trigger_cache=True)
 
 
 def _cpu_count() -> int:
@@ -143,7 +144,8 @@ class _Progress:
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .claimlint_cache/.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write cached results (compiled pack triggers are still kept).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in the text format.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line.")

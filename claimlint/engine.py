@@ -52,7 +52,8 @@ def _is_glob(sel: str) -> bool:
 class Engine:
     def __init__(self, config: Config | None = None, *, select: list[str] | None = None,
                  ignore: Iterable[str] = (), packs: list[str] | None = None,
-                 model: str | None = None, prefilter: bool = True, cache: bool = False):
+                 model: str | None = None, prefilter: bool = True, cache: bool = False,
+                 trigger_cache: bool = False):
         self.config = config or Config()
         cfg = self.config
         pack_refs = packs if packs is not None else cfg.packs
@@ -86,12 +87,16 @@ class Engine:
         self._sig_cache: dict[int, str] = {}
         self.base_rules = self._select(self.select, self.ignore, cfg.severity)
         self.cache = None
-        if cache and cfg.cache:
-            from .cache import ResultCache, engine_signature
+        from .cache import ResultCache, engine_signature, load_triggers, save_triggers
 
-            sig = engine_signature([p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
-                                   self.model, f"prefilter={self.prefilter}")
-            self.cache = ResultCache(cfg.cache_dir or cfg.root, sig)
+        sig = engine_signature([p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
+                               self.model, f"prefilter={self.prefilter}")
+        cache_root = cfg.cache_dir or cfg.root
+        if cache and cfg.cache:
+            self.cache = ResultCache(cache_root, sig)
+        if trigger_cache and cfg.cache and self.prefilter:
+            if not load_triggers(cache_root, sig, self.all_rules):
+                save_triggers(cache_root, sig, self.all_rules)
         self._init_args = (config, select, list(ignore), packs, model, prefilter)
 
     # -- rule selection -------------------------------------------------------------------------
@@ -297,6 +302,18 @@ class Engine:
             result.document = doc
         return result
 
+    def warm(self) -> None:
+        """Build the pipeline and prepare every selected rule now rather than on first use."""
+        from .nlp.pipeline import get_pipeline
+
+        nlp = get_pipeline(self.model)
+        rules = {id(ar.rule): ar.rule for ar in self.base_rules}
+        for per_path in self._rules_cache.values():
+            rules.update((id(ar.rule), ar.rule) for ar in per_path)
+        for rule in rules.values():
+            rule.ensure_prepared(nlp)
+            rule.triggers()
+
     def _rules_signature(self, rules: list[ActiveRule]) -> str:
         sig = self._sig_cache.get(id(rules))
         if sig is None:
@@ -424,10 +441,14 @@ class Engine:
 PARALLEL_MIN_FILES = 16  # below this, starting workers (each loads spaCy) costs more than it saves
 
 _worker_engine: Engine | None = None
+_parent_engine: Engine | None = None  # inherited by forked workers, pipeline and rules ready
 
 
 def _worker_init(args: tuple, cache: bool) -> None:
     global _worker_engine
+    if _parent_engine is not None:
+        _worker_engine = _parent_engine
+        return
     config, select, ignore, packs, model, prefilter = args
     _worker_engine = Engine(config, select=select, ignore=ignore, packs=packs, model=model,
                             prefilter=prefilter, cache=cache)
@@ -444,8 +465,13 @@ def _parallel(engine: Engine, files: list[str], jobs: int) -> Iterator[FileResul
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    global _parent_engine
     try:
         ctx = multiprocessing.get_context("fork")
+        # Build the pipeline and every rule's matchers once, here: forked workers inherit them
+        # instead of each importing spaCy and compiling the packs again.
+        engine.warm()
+        _parent_engine = engine
     except ValueError:  # pragma: no cover - platforms without fork
         ctx = multiprocessing.get_context("spawn")
     window = jobs * 8

@@ -70,6 +70,15 @@ class Trigger:
 
     groups: tuple[AnyOf, ...] = field(default_factory=tuple)
 
+    def to_json(self) -> list:
+        return [{"words": sorted(g.words), "substrings": sorted(g.substrings),
+                 "chars": g.chars.pattern if g.chars is not None else None} for g in self.groups]
+
+    @staticmethod
+    def from_json(data: list) -> Trigger:
+        return Trigger(tuple(AnyOf(frozenset(g["words"]), frozenset(g["substrings"]),
+                                   re.compile(g["chars"]) if g["chars"] else None) for g in data))
+
     def test(self, f: Features) -> bool:
         return all(g.test(f) for g in self.groups)
 
@@ -127,11 +136,28 @@ def regex_literals(pattern: str) -> frozenset[str] | None:
     return frozenset(s.lower() for s in req)
 
 
+# Words too common to make a good trigger: a requirement made of them is chosen last.
+COMMON = frozenset({
+    "a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is", "are", "be", "it", "its",
+    "as", "at", "by", "with", "that", "this", "you", "your", "we", "our", "i", "my", "me", "not",
+    "no", "do", "does", "did", "have", "has", "had", "can", "may", "will", "all", "any", "so",
+    "very", "more", "most", "out", "up", "back", "than", "from", "other", "over", "free", "only",
+    "best", "new", "one", "what", "who", "which", "their", "they", "them", "there", "here",
+})
+
+
+def trigger_score(words) -> tuple:
+    """Higher is a better trigger: no common words, long words, few of them."""
+    common = sum(1 for w in words if w.strip().lower() in COMMON)
+    shortest = min(len(w) for w in words)
+    return (shortest >= 3, -common, min(shortest, 6), -len(words))
+
+
 def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
     cands = [c for c in cands if c]
     if not cands:
         return None
-    return max(cands, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return max(cands, key=trigger_score)
 
 
 def _seq_req(items, sp) -> frozenset[str] | None:

@@ -69,10 +69,31 @@ def test_cache_is_invalidated_by_content_rules_and_packs(tmp_path):
     assert len(gens) == 1
 
 
-def test_no_cache_writes_nothing(tmp_path):
+def test_no_cache_writes_no_results_and_cache_false_writes_nothing(tmp_path):
     (tmp_path / "a.md").write_text("It is a cure.\n")
     run_cli("check", ".", "--no-cache", cwd=tmp_path)
+    assert not (tmp_path / ".claimlint_cache" / "v1").exists()
+    assert list((tmp_path / ".claimlint_cache" / "packs").glob("*.json"))  # compiled triggers
+    (tmp_path / ".claimlint_cache").rename(tmp_path / "old")
+    (tmp_path / ".claimlint.yaml").write_text("cache: false\n")
+    run_cli("check", ".", cwd=tmp_path)
     assert not (tmp_path / ".claimlint_cache").exists()
+
+
+def test_saved_triggers_are_the_derived_ones(tmp_path):
+    from claimlint.engine import Engine
+
+    fresh = Engine(Config(root=str(tmp_path)))
+    derived = {r.meta.id: r.triggers() for r in fresh.all_rules}
+    Engine(Config(root=str(tmp_path)), trigger_cache=True)  # writes them
+    loaded = Engine(Config(root=str(tmp_path)), trigger_cache=True)
+    for rule in loaded.all_rules:
+        assert "_triggers" in rule.__dict__
+        for a, b in zip(rule.triggers(), derived[rule.meta.id]):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert [(g.words, g.substrings) for g in a.groups] == \
+                    [(g.words, g.substrings) for g in b.groups]
 
 
 def test_no_progress_bar_without_a_terminal(many):

@@ -78,10 +78,18 @@ class MatcherHub:
                 if inside(s, e):
                     add(mid, s, e)
         if self._has_patterns:
-            for a, b in ([(0, len(doc))] if scope is None else scope):
-                shift = a if self._relative else 0
-                for mid, s, e in self.matcher(doc[a:b]):
-                    add(mid, s + shift, e + shift)
+            # On a Span the Matcher reads each token through Python; on the whole Doc it stays in
+            # C. Match the whole Doc (and filter) unless the scope is a small part of it.
+            covered = len(doc) if scope is None else sum(b - a for a, b in scope)
+            if scope is None or 2 * covered > len(doc):
+                for mid, s, e in self.matcher(doc):
+                    if inside(s, e):
+                        add(mid, s, e)
+            else:
+                for a, b in scope:
+                    shift = a if self._relative else 0
+                    for mid, s, e in self.matcher(doc[a:b]):
+                        add(mid, s + shift, e + shift)
         return groups
 
 

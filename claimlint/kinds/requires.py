@@ -50,14 +50,16 @@ class RequiresRule(Rule):
         self.require.prepare(nlp, self)
 
     def check(self, adoc: AnalyzedDocument) -> Iterator[Hit]:
+        # The requirement is usually met: look for it first, and stop at the first alternative
+        # that is there, before looking for what triggers it.
+        if any(self.require.any_match(doc) for _, _, doc in adoc.items):
+            return
         first = None
         for k, (_, block, doc) in enumerate(adoc.items):
-            if self.require.matches(doc):
-                return
-            if first is None:
-                m = self.when.matches(doc)
-                if m:
-                    first = (k, doc, m[0])
+            m = self.when.matches(doc)
+            if m:
+                first = (k, doc, m[0])
+                break
         if first is None:
             return
         k, doc, (s, e) = first

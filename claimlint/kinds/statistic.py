@@ -25,7 +25,7 @@ from .terms import UNLESS, Terms
 
 QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "amount", "proportion")
 _QUANTITY_WORDS = frozenset(
-    {w for k in NUMBER_WORDS for w in k.split()}
+    {w for k in NUMBER_WORDS for w in k.split() if w != "a"}
     | {"half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths", "fifth",
        "fifths", "sixth", "sixths", "eighth", "eighths", "tenth", "tenths", "twice", "thrice",
        "double", "doubles", "doubled", "triple", "triples", "tripled", "quadruple", "percent",

@@ -24,7 +24,7 @@ from typing import Any
 import regex as re_engine
 
 from ..nlp.lemmas import forms
-from ..prefilter import AnyOf, regex_literals, words_of
+from ..prefilter import AnyOf, regex_literals, trigger_score, words_of
 from ..yamlutil import LDict, LList
 from .base import Opt, Where, did_you_mean, validate_options
 
@@ -68,7 +68,7 @@ class SafeRegex:
     understands (``\\p{L}``, possessive groups ...) is compiled by ``regex`` straight away.
     """
 
-    __slots__ = ("pattern", "flags", "anchored", "_compiled", "_where", "_line")
+    __slots__ = ("pattern", "flags", "anchored", "literals", "_compiled", "_where", "_line")
 
     def __init__(self, pattern: str, ignore_case: bool, where: Where, line: int):
         import re
@@ -76,6 +76,7 @@ class SafeRegex:
         self.pattern = pattern
         self.flags = re_engine.IGNORECASE if ignore_case else 0
         self.anchored = any(a in pattern for a in ("^", "$", "\\A", "\\Z", "\\z"))
+        self.literals = regex_literals(pattern)  # a match contains one of these (lower case)
         self._compiled = None
         self._where, self._line = where, line
         try:
@@ -234,6 +235,11 @@ class Terms:
 
     # -- prefilter ------------------------------------------------------------------------------
     def trigger(self) -> AnyOf | None:
+        if "_trigger" not in self.__dict__:
+            self.__dict__["_trigger"] = self._derive_trigger()
+        return self.__dict__["_trigger"]
+
+    def _derive_trigger(self) -> AnyOf | None:
         words: set[str] = set()
         subs: set[str] = set()
         for phrase in self.phrases:
@@ -270,8 +276,8 @@ class Terms:
             return
         from .hub import hub_for
 
-        owner = self if owner is None else owner
-        hub = hub_for(nlp, owner)
+        # Each term set has its own matchers: a set whose words are absent is skipped whole.
+        hub = hub_for(nlp, self)
         self._nlp = nlp
         self._hub = hub
         self._keys = []
@@ -297,11 +303,50 @@ class Terms:
     def raw_matches(self, doc) -> list[tuple[int, int]]:
         """Token spans of every match in ``doc`` before filters."""
         out: list[tuple[int, int]] = []
-        for key in self._keys:
-            out.extend(self._hub.matches(doc, key))
+        if self._keys and self._present(doc):
+            for key in self._keys:
+                out.extend(self._hub.matches(doc, key))
         if self.regexes:
             out.extend(regex_token_spans(doc, self.regexes))
         return out
+
+    def _present(self, doc) -> bool:
+        """Can the phrases or patterns match at all? (their trigger words are in the text)"""
+        own = self.__dict__.get("_own_trigger", False)
+        if own is False:
+            own = self.__dict__["_own_trigger"] = self._matcher_trigger()
+        if own is None:
+            return True
+        an = _cl(doc)
+        feats = an.__dict__.get("features")
+        if feats is None:
+            from ..prefilter import Features
+
+            feats = an.__dict__["features"] = Features(an.text)
+        return own.test(feats)
+
+    def _matcher_trigger(self) -> AnyOf | None:
+        words: set[str] = set()
+        for phrase in self.phrases:
+            ws = words_of(phrase)
+            if not ws:
+                return None
+            key = max(ws, key=len)
+            words |= forms(key) if self.match == "lemma" else {key}
+        for pat in self.patterns:
+            got = _pattern_words(pat)
+            if got is None:
+                return None
+            words |= got
+        return AnyOf(frozenset(words))
+
+    def any_match(self, doc) -> bool:
+        """Is there at least one match? Stops at the first alternative that has one."""
+        raw = self.raw_matches(doc)
+        if raw and filter_matches(doc, raw, self.unless, self.exceptions, self.if_has,
+                                  self.unless_has):
+            return True
+        return any(alt.any_match(doc) for alt in self.alternatives)
 
     def matches(self, doc) -> list[tuple[int, int]]:
         """Token spans of matches that survive ``unless`` and ``except``, longest first."""
@@ -328,7 +373,10 @@ def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
         ranges = [(0, len(text))]
     else:
         ranges = [(an.starts[s], an.ends[e - 1]) for s, e in an.scope if e > s]
+    lowered = an.lower_text
     for rx in regexes:
+        if rx.literals is not None and not any(lit in lowered for lit in rx.literals):
+            continue  # the text lacks every fixed part of the pattern: it cannot match
         if rx.anchored:
             if sent_chars is None:
                 sent_chars = [(an.starts[ss], an.ends[se - 1]) for ss, se in an.sents
@@ -419,18 +467,6 @@ def _lemmatised(nlp, phrases):
         yield from nlp.pipe(phrases, disable=[n for n in nlp.pipe_names if n not in names])
 
 
-# Words too common to make a good trigger: a token spec made only of them is used last.
-_COMMON = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is", "are", "be", "it",
-           "its", "as", "at", "by", "with", "that", "this", "you", "your", "we", "our", "i", "my",
-           "me", "not", "no", "do", "does", "did", "have", "has", "had", "can", "may", "will",
-           "all", "any", "so", "very", "more", "most", "out", "up", "back", "than", "from"}
-
-
-def _trigger_score(words: set[str]) -> tuple:
-    """Higher is a better trigger: no common words, long words, few of them."""
-    common = sum(1 for w in words if w in _COMMON)
-    return (-common, min(len(w) for w in words), -len(words))
-
 
 def _pattern_words(pat: list[dict]) -> set[str] | None:
     """Words one of which must occur for a token pattern to match (None if unknown)."""
@@ -461,6 +497,6 @@ def _pattern_words(pat: list[dict]) -> set[str] | None:
                     break
                 w = max(ws, key=len)
                 got |= set(forms(w)) if key == "LEMMA" else {w}
-            if ok and got and (best is None or _trigger_score(got) > _trigger_score(best)):
+            if ok and got and (best is None or trigger_score(got) > trigger_score(best)):
                 best = got
     return best

@@ -67,6 +67,7 @@ def _regular(word: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def forms(word: str) -> frozenset[str]:
     """Every lower-case surface form whose lemma may be ``lemma(word)``."""
     low = word.lower()

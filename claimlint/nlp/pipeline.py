@@ -68,6 +68,13 @@ class Analysis:
     matches: dict = field(default_factory=dict)       # shared matcher results, by key
     scope: list | None = None                         # token ranges the current rule may match in
 
+    @property
+    def lower_text(self) -> str:
+        low = self.__dict__.get("_lower_text")
+        if low is None:
+            low = self.__dict__["_lower_text"] = self.text.lower()
+        return low
+
     def __post_init__(self) -> None:
         n = self.n
         self.neg_cue = [-1] * n
