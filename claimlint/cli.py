@@ -79,6 +79,12 @@ def main() -> None:
 def _engine(cfg: Config, select, ignore, packs, model, include=None, exclude=None, cache=False):
     from .engine import Engine
 
+    if packs:
+        # A pack path on the command line is relative to the working directory (paths in a
+        # configuration file are relative to that file).
+        packs = [os.path.abspath(p) if p.endswith((".yaml", ".yml")) or "/" in p or os.sep in p
+                 else p for p in packs]
+
     if include:
         cfg.include = list(include)
     if exclude:
@@ -276,7 +282,7 @@ def _write_atomic(path: str, text: str) -> None:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--select", multiple=True, help="Rules to list: ids, packs, globs.")
+@click.option("--select", multiple=True, help="Rules to list: ids, packs, globs, category:NAME.")
 @click.option("--ignore", multiple=True, help="Rules to leave out.")
 @click.option("--pack", "packs", multiple=True, help="Rule packs (built-in name or path).")
 @click.option("--all", "show_all", is_flag=True, help="Also list rules that are not enabled.")
@@ -331,20 +337,25 @@ def explain(rule_id, config_path, isolated, packs):
         click.echo(explain_text(r))
 
 
+def _blank_placeholders(template: str) -> str:
+    import re
+
+    return re.sub(r"\{(\w+)\}", "…", template)
+
+
 def explain_text(rule) -> str:
     import textwrap
 
     m = rule.meta
     wrap = lambda s: textwrap.fill(s, 88)  # noqa: E731
     out = [f"{m.id}  ({m.category}, {m.severity}, kind: {m.kind})", ""]
-    out += ["What it finds", wrap(m.message.replace("{match}", "…").replace("{quantity}", "…")
-                                  .replace("{trigger}", "…").replace("{sentence}", "…")), ""]
+    out += ["What it finds", wrap(_blank_placeholders(m.message)), ""]
     if rule.DESCRIPTION:
         out += [wrap(f"Kind: {rule.DESCRIPTION}"), ""]
     out += ["Why it matters", wrap(m.rationale), ""]
     out += ["Regulation and guidance"] + [f"  - {ref}" for ref in m.references] + [""]
     if m.suggestion:
-        out += ["How to fix it", wrap(m.suggestion.replace("{match}", "…")), ""]
+        out += ["How to fix it", wrap(_blank_placeholders(m.suggestion)), ""]
     if m.examples.get("bad"):
         out += ["Examples that are reported"] + [f"  ✗ {e.strip()}" for e in m.examples["bad"]] + [""]
     if m.examples.get("good"):

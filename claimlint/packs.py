@@ -190,11 +190,19 @@ def build_rule(item: LDict, defaults: dict, pack: str, extra_categories: tuple[s
     allowed = cls.PLACEHOLDERS
     for key in ("message", "suggestion"):
         if opts.get(key):
-            bad = placeholders(opts[key]) - allowed
+            try:
+                names = placeholders(opts[key])
+            except ValueError as exc:
+                raise where.error(f"{key}: {exc} (write {{{{ and }}}} for literal braces)",
+                                  merged.line_of(key)) from None
+            bad = names - allowed
             if bad:
                 raise where.error(f"{key}: unknown placeholder {{{sorted(bad)[0]}}}; this kind "
                                   f"offers {', '.join('{' + p + '}' for p in sorted(allowed))}",
                                   merged.line_of(key))
+    if not opts["references"]:
+        raise where.error("'references' must name at least one regulation or guidance document",
+                          merged.line_of("references"))
     examples = _examples(opts["examples"], where, merged.line_of("examples"))
     triggers = _triggers(opts["triggers"], where, merged.line_of("triggers")) \
         if opts["triggers"] is not None else None

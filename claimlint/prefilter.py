@@ -122,6 +122,8 @@ def regex_literals(pattern: str) -> frozenset[str] | None:
 
     None when no such set can be derived (the pattern could match without any fixed text).
     """
+    if re.search(r"\{[^}]*[eisd][^}]*(?:<|>|=)|\(\?V1\)|\(\?[a-z]*[efb][a-z]*\)", pattern):
+        return None  # fuzzy matching and other regex-only syntax that re would read as literals
     try:
         try:
             from re import _parser as sre_parse  # type: ignore[attr-defined]

@@ -145,3 +145,40 @@ def test_user_pack_by_path(tmp_path):
     assert load_pack(str(p)).name == "demo"
     with pytest.raises(PackError, match="not found"):
         load_pack(str(tmp_path / "missing.yaml"))
+
+
+@pytest.mark.parametrize("mutation,fragment", [
+    (("message: \"found {match}\"", "message: \"found {match\""), "message: "),
+    (("references: [FTC guidance]", "references: []"), "'references' must name at least one"),
+])
+def test_more_rule_errors(mutation, fragment):
+    err = error_of(HEADER + RULE.replace(*mutation))
+    assert fragment in err.message and err.line
+
+
+@pytest.mark.parametrize("token,fragment", [
+    ("{_: {negatd: false}}", "unknown extension 'negatd'"),
+    ("{DEP: nsubj}", "no dependency parser"),
+    ("{LENGTH: long}", "LENGTH takes a number"),
+])
+def test_token_pattern_attribute_values(token, fragment):
+    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
+        "    phrases: [cure]", "    patterns:\n      - [" + token + "]")
+    assert fragment in error_of(HEADER + rule).message
+
+
+def test_fuzzy_regex_has_no_prefilter_literals():
+    from claimlint.prefilter import regex_literals
+
+    assert regex_literals("(?:clinically proven){e<=1}") is None
+    assert regex_literals(r"clinically\s+proven") == frozenset({"clinically"})
+
+
+def test_pack_path_on_the_command_line_is_relative_to_the_working_directory(tmp_path):
+    from conftest import run_cli
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".claimlint.yaml").write_text("fail-on: error\n")
+    (tmp_path / "sub" / "local.yaml").write_text(textwrap.dedent(HEADER + RULE))
+    proc = run_cli("rules", "--pack", "./local.yaml", cwd=tmp_path / "sub")
+    assert proc.returncode == 0 and "demo/r1" in proc.stdout

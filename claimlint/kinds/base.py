@@ -116,6 +116,7 @@ def validate_options(raw: LDict, spec: dict[str, Opt], where: Where, context: st
 
 
 def placeholders(template: str) -> set[str]:
+    """Names of the ``{placeholders}`` in a message; ValueError for a lone brace."""
     names = set()
     for _, field_name, _, _ in string.Formatter().parse(template):
         if field_name is not None:

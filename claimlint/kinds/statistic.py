@@ -29,7 +29,9 @@ _QUANTITY_WORDS = frozenset(
     | {"half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths", "fifth",
        "fifths", "sixth", "sixths", "eighth", "eighths", "tenth", "tenths", "twice", "thrice",
        "double", "doubles", "doubled", "triple", "triples", "tripled", "quadruple", "percent",
-       "fold", "most", "majority", "all", "every", "everyone", "everybody", "pct", "cent"}
+       "fold", "most", "majority", "all", "every", "everyone", "everybody", "pct", "cent",
+       "quadrupled", "quadruples", "twofold", "threefold", "fourfold", "fivefold", "tenfold",
+       "hundredfold"}
 )
 _QUANTITY_CHARS = re.compile(r"[0-9%\u00bd\u2153\u2154\u00bc\u00be\u2155-\u215e]")
 

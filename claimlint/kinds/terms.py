@@ -51,7 +51,9 @@ _PATTERN_KEYS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "POS", "TAG", "MORPH"
                  "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP",
                  "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "SHAPE", "PREFIX",
                  "SUFFIX", "OP", "_"}
-_WORD_KEYS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA"}
+_WORD_KEYS = {"ORTH", "TEXT", "LOWER", "LEMMA"}  # NORM maps "n't" to "not": no trigger
+_EXTENSIONS = {"negated", "hedged", "citation"}
+_UNAVAILABLE = {"DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
 
 
 class RegexTimeout(Exception):
@@ -151,15 +153,33 @@ def _check_token_value(key: str, val: Any) -> str | None:
         if not isinstance(val, str) or not _re.fullmatch(r"[!?+*1]|\{\d*(?:,\d*)?\}", val):
             return f"OP must be one of ! ? + * {{n}} {{n,m}} {{n,}} {{,m}}, not {val!r}"
         return None
+    if key in _UNAVAILABLE:
+        return ("is not available: claimlint's pipeline has no dependency parser or entity "
+                "recognizer")
     if key == "_":
         if not isinstance(val, dict):
             return "'_' must map extension names (negated, hedged, citation) to values"
+        for name, v in val.items():
+            if name not in _EXTENSIONS:
+                return f"unknown extension {name!r}; claimlint sets " + ", ".join(sorted(_EXTENSIONS)) \
+                    + did_you_mean(str(name), _EXTENSIONS)
+            if not isinstance(v, bool):
+                return f"extension {name!r} is true or false, not {v!r}"
         return None
     if key in _BOOL_KEYS:
         return None if isinstance(val, bool) else f"must be true or false, not {val!r}"
     if key == "LENGTH":
         if isinstance(val, int) and not isinstance(val, bool):
             return None
+        if not isinstance(val, dict) or not all(
+                p in ("==", "!=", ">=", "<=", ">", "<", "IN", "NOT_IN") for p in val):
+            return "LENGTH takes a number or comparisons such as {'>=': 4}"
+        for p, v in val.items():
+            ok = (isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v)) \
+                if p in ("IN", "NOT_IN") else (isinstance(v, int) and not isinstance(v, bool))
+            if not ok:
+                return f"LENGTH {p} takes {'a list of numbers' if p in ('IN', 'NOT_IN') else 'a number'}"
+        return None
     if isinstance(val, (str, int)) and not isinstance(val, bool):
         return None
     if isinstance(val, dict):

@@ -20,7 +20,7 @@ CITATION_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("doi", re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:)\]]", re.IGNORECASE)),
     ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b|\bPMCID:?\s*PMC\d{4,9}\b|\bPMC\d{4,9}\b")),
     ("bracket", re.compile(r"\[\^?\d{1,3}(?:\s*[,\u2013\u2014-]\s*\^?\d{1,3})*\]")),
-    ("caret", re.compile(r"\^\[?\d{1,3}\]?(?![\d.])")),
+    ("caret", re.compile(r"\^\[?\d{1,3}\]?(?!\d|\.\d)")),
     ("superscript", re.compile(r"(?<=\S)[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:[,\u2013-][\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*")),
     ("author-year", re.compile(
         r"\((?:see\s+|e\.g\.,?\s+|cf\.\s+|source:\s*|sources:\s*)?"
