@@ -203,7 +203,7 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         progress = _Progress(sys.stderr) if show_progress else None
         jobs = jobs or cfg.jobs or _cpu_count()
         for result in engine.check_paths(paths, stdin_filename=stdin_filename, jobs=jobs,
-                                         progress=progress):
+                                         progress=progress, keep_documents=cls.needs_documents):
             if baseline is not None:
                 result.findings = baseline.filter(result.findings)
             if write_baseline:

@@ -256,7 +256,7 @@ class Engine:
         found = sorted(self.discover(paths),
                        key=lambda x: (stdin_filename or "<stdin>") if x[0] == STDIN else x[0])
         files = [p for p, err in found if not err and p != STDIN]
-        parallel = jobs > 1 and len(files) >= PARALLEL_MIN_FILES and not keep_documents
+        parallel = jobs > 1 and len(files) >= PARALLEL_MIN_FILES
         results = _parallel(self, files, jobs) if parallel else None
         for done, (path, error) in enumerate(found):
             if progress is not None:
@@ -266,7 +266,14 @@ class Engine:
             elif path == STDIN:
                 yield self.check_stdin(stdin_filename, keep_documents)
             elif results is not None:
-                yield next(results)
+                result = next(results)
+                if keep_documents and not result.diagnostics:
+                    # Workers send findings only; the document is re-read here (no NLP needed).
+                    try:
+                        result.document = sources.load(path, path, self.config.max_bytes)
+                    except InputError:
+                        pass
+                yield result
             else:
                 yield self.check_file(path, keep_documents=keep_documents)
         if progress is not None:

@@ -21,6 +21,7 @@ class Formatter:
 
     name = ""
     machine = True  # machine-readable: no colour, no progress bar
+    needs_documents = False  # True: each FileResult arrives with its Document (text, blocks)
 
     def __init__(self, out: TextIO, options: FormatOptions | None = None):
         self.out = out
