@@ -36,7 +36,7 @@ else:  # pragma: no cover
 CONFIG_FILES = (".claimlint.yaml", ".claimlint.yml")
 SEVERITIES = ("error", "warning", "info")
 FAIL_ON = ("error", "warning", "info", "never")
-DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.html", "*.htm", "*.txt"]
+DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx"]
 DEFAULT_EXCLUDE = [".git/", ".hg/", ".svn/", "node_modules/", ".venv/", "venv/", ".tox/",
                    "__pycache__/", ".claimlint_cache/", ".mypy_cache/", ".pytest_cache/"]
 

@@ -18,6 +18,7 @@ from .markdown import read_markdown
 from .text import read_text
 
 MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+DOCX_EXTS = {".docx"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
 TEXT_EXTS = {".txt", ".text"}
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".html", ".htm", ".txt")
@@ -37,6 +38,8 @@ def format_for(path: str) -> str:
         return "markdown"
     if ext in HTML_EXTS:
         return "html"
+    if ext in DOCX_EXTS:
+        return "docx"
     return "text"
 
 
@@ -131,6 +134,12 @@ def load(path: str, display: str | None = None, max_bytes: int | None = None,
     fmt = format_for(path)
     if data is None:
         data = read_bytes(path, display, max_bytes)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        text, blocks = read_docx(data, display)
+        doc = Document(path=display, text=text, blocks=blocks, format="docx", encoding="docx")
+        return doc
     text, enc, bom = decode(data, display, fmt)
     doc = parse(text, display, fmt)
     doc.encoding, doc.bom = enc, bom
