@@ -136,7 +136,12 @@ class ResultCache:
             self.misses += 1
             return None
         try:
+            from .fixes import Edit
+
             found = [Finding(path=path, **{k: row[k] for k in _FIELDS if k in row}) for row in rows]
+            for f in found:
+                if isinstance(f.fix, dict):
+                    f.fix = Edit.from_dict(f.fix)
         except TypeError:
             self.misses += 1
             return None
@@ -148,6 +153,9 @@ class ResultCache:
             return
         target = self._path(key)
         rows = [{k: getattr(f, k) for k in _FIELDS} for f in findings]
+        for row in rows:
+            if row.get("fix") is not None and hasattr(row["fix"], "to_dict"):
+                row["fix"] = row["fix"].to_dict()
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")

@@ -148,6 +148,10 @@ class _Progress:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the current findings as the baseline, and report nothing.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes rules offer, and report the rest.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change meaning.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the fixes as a unified diff instead of writing them (exit 1 when any).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
 @click.option("--no-cache", is_flag=True,
@@ -156,8 +160,8 @@ class _Progress:
               show_default=True, help="Colour in the text format.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line.")
 def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs, fail_on, include,
-          exclude, stdin_filename, model, baseline_path, write_baseline, statistics, jobs, no_cache,
-          color, quiet):
+          exclude, stdin_filename, model, baseline_path, write_baseline, statistics, fix, unsafe_fixes,
+          show_diff, jobs, no_cache, color, quiet):
     """Check files and directories (default: the current directory)."""
     cfg = _load_config(config_path, isolated)
     try:
@@ -174,6 +178,11 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         return
     if statistics and fmt not in ("text", "concise"):
         _fail("--statistics prints a table; use it with --format text or concise")
+    if (fix or show_diff) and "-" in paths:
+        _fail("fixes are written to files; standard input cannot be fixed (check a file instead)")
+    if fix and show_diff:
+        _fail("--fix writes the fixes and --diff only shows them: choose one")
+    fixing = fix or show_diff
     fail_on = fail_on or cfg.fail_on
     paths = list(paths) or ["."]
     if output_file:
@@ -189,10 +198,11 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         color=(not cls.machine) and not output_file and _use_color(color, sys.stdout),
         rules={r.meta.id: r.meta for r in engine.all_rules}, tool_version=__version__)
     formatter = cls(out, options)
-    quiet_output = bool(write_baseline or statistics)
+    quiet_output = bool(write_baseline or statistics or show_diff)
     if not quiet_output:
         formatter.begin()
     diagnostics: list[Diagnostic] = []
+    fix_stats = {"fixes": 0, "files": 0}
     summary = {"files": 0, "findings": 0, "errors": 0, "warnings": 0, "info": 0}
     per_rule: dict[str, int] = {}
     recorded = []
@@ -203,7 +213,10 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         progress = _Progress(sys.stderr) if show_progress else None
         jobs = jobs or cfg.jobs or _cpu_count()
         for result in engine.check_paths(paths, stdin_filename=stdin_filename, jobs=jobs,
-                                         progress=progress, keep_documents=cls.needs_documents):
+                                         progress=progress,
+                                         keep_documents=cls.needs_documents or fixing):
+            if fixing and result.document is not None:
+                result = _apply_fixes(engine, result, unsafe_fixes, show_diff, out, fix_stats)
             if baseline is not None:
                 result.findings = baseline.filter(result.findings)
             if write_baseline:
@@ -231,6 +244,17 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
             _fail(f"cannot write the baseline {write_baseline}: {exc.strerror or exc}")
         click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to the baseline {write_baseline}.", err=True)
         sys.exit(EXIT_ERROR if diagnostics else EXIT_OK)
+    if show_diff:
+        if not quiet:
+            click.echo(f"{fix_stats['fixes']} fix{'es' if fix_stats['fixes'] != 1 else ''} in "
+                       f"{fix_stats['files']} file{'s' if fix_stats['files'] != 1 else ''} would be "
+                       "applied.", err=True)
+        if output_file:
+            _write_atomic(output_file, out.getvalue())
+        sys.exit(EXIT_ERROR if diagnostics else EXIT_FINDINGS if fix_stats["fixes"] else EXIT_OK)
+    if fix and fix_stats["fixes"] and not quiet:
+        click.echo(f"Fixed {fix_stats['fixes']} problem{'s' if fix_stats['fixes'] != 1 else ''} in "
+                   f"{fix_stats['files']} file{'s' if fix_stats['files'] != 1 else ''}.", err=True)
     if statistics:
         out.write(_statistics_table(per_rule, options.rules))
     else:
@@ -248,6 +272,38 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         sys.exit(EXIT_ERROR)
     threshold = SEVERITY_RANK.get(fail_on, 99)
     sys.exit(EXIT_FINDINGS if worst and worst >= threshold else EXIT_OK)
+
+
+def _apply_fixes(engine, result, unsafe: bool, show_diff: bool, out, stats: dict):
+    """Apply (or, with --diff, print) the fixes of one file; returns the result to report."""
+    from .fixes import apply_edits, unified_diff, write_fixed
+
+    doc = result.document
+    edits = [f.fix for f in result.findings
+             if f.fix is not None and hasattr(f.fix, "start") and (f.fix.safe or unsafe)]
+    if not edits:
+        return result
+    new_text, applied = apply_edits(doc.text, edits)
+    if new_text == doc.text:
+        return result
+    stats["fixes"] += len(applied)
+    stats["files"] += 1
+    if show_diff:
+        out.write(unified_diff(result.path, doc.text, new_text))
+        return result
+    from .errors import InputError
+    from .findings import Diagnostic
+
+    try:
+        write_fixed(result.path, new_text, doc.encoding, doc.bom, doc.digest)
+    except InputError as exc:
+        stats["fixes"] -= len(applied)
+        stats["files"] -= 1
+        result.diagnostics.append(Diagnostic(result.path, exc.message))
+        return result
+    # Report what is left, at its new position.
+    again = engine.check_file(result.path, keep_documents=True)
+    return again
 
 
 def _statistics_table(per_rule: dict[str, int], metas: dict) -> str:

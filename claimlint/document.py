@@ -314,6 +314,7 @@ class Document:
     encoding: str = "utf-8"
     bom: bool = False
     comments: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, body)
+    digest: str = ""  # sha256 of the bytes read, so a fix can refuse a file that changed since
     _lines: LineIndex | None = field(default=None, repr=False)
 
     @property

@@ -433,6 +433,15 @@ class Engine:
         meta = ar.rule.meta
         values = dict(hit.values)
         context = block.text[hit.sent_start:hit.sent_end]
+        fix = None
+        if meta.fix is not None and doc.format in ("text", "markdown", "html"):
+            # Only where the original holds exactly the matched words (no markup inside them).
+            original = doc.text[a:b]
+            if original == values.get("match"):
+                from .fixes import Edit, match_case
+
+                fix = Edit(a, b, match_case(render(meta.fix["replace"], values), original),
+                           bool(meta.fix.get("safe", False)))
         return Finding(
             path=doc.path, rule=meta.id, category=meta.category, severity=ar.severity,
             message=render(meta.message, values), line=line, column=col, end_line=end_line,
@@ -441,7 +450,7 @@ class Engine:
             start=a, end=b, scope=ar.rule.scope, context=context,
             context_start=max(hit.start - hit.sent_start, 0),
             context_end=max(min(hit.end, hit.sent_end) - hit.sent_start, 0),
-            fix=meta.fix,
+            fix=fix,
         )
 
 

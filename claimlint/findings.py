@@ -54,6 +54,8 @@ class Finding:
         }
         if self.fingerprint:
             d["fingerprint"] = self.fingerprint
+        if self.fix is not None:
+            d["fix"] = self.fix.to_dict() if hasattr(self.fix, "to_dict") else self.fix
         return d
 
 

@@ -200,6 +200,8 @@ def build_rule(item: LDict, defaults: dict, pack: str, extra_categories: tuple[s
                 raise where.error(f"{key}: unknown placeholder {{{sorted(bad)[0]}}}; this kind "
                                   f"offers {', '.join('{' + p + '}' for p in sorted(allowed))}",
                                   merged.line_of(key))
+    fix = _fix(opts["fix"], where, merged.line_of("fix"), cls, kind_name, merged) \
+        if opts["fix"] is not None else None
     if not opts["references"]:
         raise where.error("'references' must name at least one regulation or guidance document",
                           merged.line_of("references"))
@@ -212,10 +214,39 @@ def build_rule(item: LDict, defaults: dict, pack: str, extra_categories: tuple[s
         rationale=" ".join(opts["rationale"].split()), references=list(opts["references"]),
         suggestion=opts["suggestion"].strip() if opts["suggestion"] else None,
         examples=examples, url=opts["url"], enabled=opts["enabled"], path=path,
-        line=item.line, fix=opts["fix"], triggers=triggers,
+        line=item.line, fix=fix, triggers=triggers,
     )
     kind_opts = {k: opts[k] for k in cls.OPTIONS}
     return cls(meta, kind_opts, merged, where, ctx)
+
+
+def _fix(value: Any, where: Where, line: int, cls, kind: str, raw: LDict) -> dict:
+    """``fix: {replace: "...", safe: false}``: the replacement is checked for placeholders."""
+    if isinstance(value, str):
+        value = {"replace": value}
+    if not isinstance(value, dict):
+        raise where.error("'fix' must be a mapping with 'replace' (and 'safe')", line)
+    spec = {"replace": Opt("str", required=True), "safe": Opt("bool", default=False)}
+    fix = validate_options(value if isinstance(value, LDict) else _ldict(value, line), spec, where,
+                           context="fix: ")
+    if cls.scope == "document":
+        raise where.error("fix: a document-level rule has no match to replace", line)
+    if raw.get("report") == "sentence":
+        raise where.error("fix: a rule that reports the whole sentence has no match to replace", line)
+    allowed = set(cls.PLACEHOLDERS)
+    if kind == "regex":
+        import re as _re
+
+        for pattern in (raw.get("regex") or []) if isinstance(raw.get("regex"), list) else [raw.get("regex")]:
+            if isinstance(pattern, str):
+                allowed |= set(_re.findall(r"\(\?P<(\w+)>", pattern))
+    try:
+        names = placeholders(fix["replace"])
+    except ValueError as exc:
+        raise where.error(f"fix: {exc}", line) from None
+    if names - allowed:
+        raise where.error(f"fix: unknown placeholder {{{sorted(names - allowed)[0]}}}", line)
+    return fix
 
 
 def _triggers(value: Any, where: Where, line: int):

@@ -156,6 +156,20 @@ def apply(doc: Document, findings: list[Finding], known_rules: dict[str, str],
     return sorted(kept + meta, key=Finding.sort_key)
 
 
+def _removal(doc: Document, d: Directive):
+    """Delete the directive; when it is alone on its line, the whole line goes."""
+    from .fixes import Edit
+
+    text = doc.text
+    line_start = text.rfind("\n", 0, d.start) + 1
+    line_end = text.find("\n", d.end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    before, after = text[line_start:d.start], text[d.end:line_end]
+    if not before.strip() and not after.strip():
+        return Edit(line_start, line_end, "", True)
+    return Edit(d.start, d.end, "", True)
+
+
 def _meta(doc: Document, d: Directive, rule: str, message: str) -> Finding:
     line, col = doc.position(d.start)
     end_line, end_col = doc.position(d.end)
@@ -167,4 +181,5 @@ def _meta(doc: Document, d: Directive, rule: str, message: str) -> Finding:
         else "Remove the comment.",
         start=d.start, end=d.end, scope="span", context=" ".join(excerpt.split()),
         context_start=0, context_end=len(" ".join(excerpt.split())),
+        fix=_removal(doc, d) if rule == UNUSED and doc.format in ("text", "markdown", "html") else None,
     )

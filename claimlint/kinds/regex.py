@@ -40,4 +40,6 @@ class RegexRule(SentenceRule):
         return AnyOf(substrings=frozenset(subs))
 
     def candidates(self, doc):
-        return [(s, e, {}) for s, e in longest(regex_token_spans(doc, self.regexes))]
+        spans = regex_token_spans(doc, self.regexes, with_groups=True)
+        groups = {(s, e): g for s, e, g in spans}
+        return [(s, e, groups.get((s, e), {})) for s, e in longest([(s, e) for s, e, _ in spans])]

@@ -378,7 +378,7 @@ class Terms:
         return longest(keep)
 
 
-def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
+def regex_token_spans(doc, regexes: list[SafeRegex], with_groups: bool = False) -> list:
     """Token spans of regex matches, each inside one sentence.
 
     A pattern is searched once over the whole block and matches that cross a sentence boundary
@@ -413,7 +413,10 @@ def regex_token_spans(doc, regexes: list[SafeRegex]) -> list[tuple[int, int]]:
                     continue
                 s, e = toks
                 if rx.anchored or an.sentence_of(s) == an.sentence_of(e - 1):
-                    out.append(toks)
+                    if with_groups:
+                        out.append((s, e, {k: v for k, v in m.groupdict().items() if v is not None}))
+                    else:
+                        out.append(toks)
     return out
 
 

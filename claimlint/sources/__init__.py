@@ -9,6 +9,7 @@ column after them.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 
 from ..document import Document
@@ -143,4 +144,5 @@ def load(path: str, display: str | None = None, max_bytes: int | None = None,
     text, enc, bom = decode(data, display, fmt)
     doc = parse(text, display, fmt)
     doc.encoding, doc.bom = enc, bom
+    doc.digest = hashlib.sha256(data).hexdigest()
     return doc
