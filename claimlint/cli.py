@@ -225,7 +225,9 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
                 formatter.file(result)
             for d in result.diagnostics:
                 diagnostics.append(d)
-                click.echo(f"{d}", err=True)
+                from .formats._common import one_line
+
+                click.echo(one_line(str(d)), err=True)
             summary["files"] += 1
             for f in result.findings:
                 worst = max(worst, SEVERITY_RANK[f.severity])

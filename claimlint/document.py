@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _WS_RUN = re.compile(r"\s+")
-_ODD_SPACE = re.compile(f"[{_INVISIBLE_CHARS}]+|\\s{{2,}}|[^\\S ]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Control characters (an escape sequence pasted into copy) separate words like a space does.
+_ODD_SPACE = re.compile(f"[{_INVISIBLE_CHARS}]+|[\\s\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]{{2,}}|[^\\S ]|[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]")
 
 __all__ = ["OffsetMap", "ProseBuilder", "Block", "Link", "Document", "LineIndex"]
 
@@ -163,6 +165,7 @@ class ProseBuilder:
         if _ODD_SPACE.search(text) or text == " ":
             text = _INVISIBLE.sub("", text)
             text = _WS_RUN.sub(" ", text)
+            text = _CONTROL.sub(" ", text)
             if text == " ":
                 last = self.last_char
                 self._pending_gap = None

@@ -168,7 +168,7 @@ class Engine:
             rel = ap
         if rel.startswith(".."):
             rel = os.path.relpath(ap) if not os.path.relpath(ap).startswith("..") else ap.lstrip("/")
-        return rel.replace(os.sep, "/")
+        return display_path(rel.replace(os.sep, "/"))
 
     def excluded(self, path: str, is_dir: bool = False) -> bool:
         rel = self.relpath(path)
@@ -262,7 +262,8 @@ class Engine:
             if progress is not None:
                 progress(done, len(found))
             if error:
-                yield FileResult(path, diagnostics=[Diagnostic(path, error)])
+                shown = display_path(path)
+                yield FileResult(shown, diagnostics=[Diagnostic(shown, error)])
             elif path == STDIN:
                 yield self.check_stdin(stdin_filename, keep_documents)
             elif results is not None:
@@ -286,22 +287,24 @@ class Engine:
 
     def check_file(self, path: str, data: bytes | None = None, keep_documents: bool = False,
                    use_cache: bool = True) -> FileResult:
+        display = display_path(path)
         try:
             if data is None:
-                data = sources.read_bytes(path, path, self.config.max_bytes)
+                data = sources.read_bytes(path, display, self.config.max_bytes)
             rules = self.rules_for(self.relpath(path))
             key = None
             if use_cache and self.cache is not None:
                 key = self.cache.key(data, self._rules_signature(rules), sources.format_for(path))
-                cached = self.cache.get(key, path)
+                cached = self.cache.get(key, display)
                 if cached is not None:
-                    result = FileResult(path, findings=cached)
+                    result = FileResult(display, findings=cached)
                     if keep_documents:
-                        result.document = sources.load(path, path, data=data)
+                        result.document = sources.load(path, display, data=data)
                     return result
-            doc = sources.load(path, path, data=data)
+            doc = sources.load(path, display, data=data)
         except InputError as exc:
-            return FileResult(path, diagnostics=[Diagnostic(path, exc.message, exc.line, exc.column)])
+            return FileResult(display, diagnostics=[Diagnostic(display, exc.message, exc.line,
+                                                               exc.column)])
         result = self.check_document(doc, rules)
         if key is not None and not result.diagnostics:
             self.cache.put(key, result.findings)
@@ -524,6 +527,15 @@ def assign_fingerprints(findings: list[Finding]) -> None:
         n = seen.get(base, 0)
         seen[base] = n + 1
         f.fingerprint = hashlib.sha256(f"{base}\x00{n}".encode("utf-8")).hexdigest()[:20]
+
+
+def display_path(path: str) -> str:
+    """A path that can be printed: bytes that were not UTF-8 in a file name appear as \\xNN."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _clean(path: str) -> str:

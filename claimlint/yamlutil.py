@@ -93,10 +93,44 @@ else:  # pragma: no cover - PyYAML built without libyaml
     LOADER = _Loader
 
 
+MAX_NODES = 200_000  # a pack or configuration never needs more; aliases can multiply nodes
+
+
+def _expanded_size(node, memo: dict) -> int:
+    """How many nodes ``node`` stands for once aliases are expanded (aliases reuse nodes)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a cycle counts once
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(v, memo) for v in node.value)
+    else:
+        size = 1
+    memo[key] = size
+    return size
+
+
 def load_yaml(text: str, path: str, error: type[ClaimlintError] = ClaimlintError) -> Any:
-    """Parse YAML text; syntax errors become ``error`` with the file, line and column."""
+    """Parse YAML text; syntax errors become ``error`` with the file, line and column.
+
+    The document is composed first and its size checked, so that a few aliases that expand into
+    millions of values (a "billion laughs" file) are refused instead of exhausting memory.
+    """
     try:
-        return yaml.load(text, Loader=LOADER)  # noqa: S506 - LOADER derives from a SafeLoader
+        loader = LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            size = _expanded_size(node, {})
+            if size > MAX_NODES:
+                raise error(f"the YAML expands to {size:,} values through aliases (more than "
+                            f"{MAX_NODES:,}); refusing to load it", path, node.start_mark.line + 1)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -321,3 +321,12 @@ def test_explicit_triggers_replace_derived_ones():
     assert excerpts(r, "No match here. A zzword here.") == ["zzword"]
     with pytest.raises(Exception, match="'triggers' is empty"):
         rule_from("kind: regex\nregex: ['x']\ntriggers: {words: []}\n")
+
+
+def test_regex_predicates_in_token_patterns_have_a_time_limit():
+    r = rule_from("kind: pattern\npatterns:\n  - [{TEXT: {REGEX: '^(a|aa)+$'}}]\n")
+    engine = Engine(Config(), packs=[])
+    assert excerpts(r, "Say aaaa now.") == ["aaaa"]
+    doc = sources.parse("a" * 3000 + "b is long.", "x.txt")
+    res = engine.check_document(doc, [ActiveRule(r, "warning")])
+    assert res.findings == [] and "exceeded its time limit" in res.diagnostics[0].message

@@ -15,6 +15,7 @@ import click
 
 from ..findings import Diagnostic, FileResult, Finding
 from . import Formatter
+from ._common import one_line
 
 SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 MAX_CONTEXT = 140
@@ -65,20 +66,22 @@ class TextFormatter(Formatter):
             self.out.write(self.render(f))
 
     def render(self, f: Finding) -> str:
+        # Text from documents and packs is shown, never obeyed: control characters and escape
+        # sequences come out as visible escapes (one_line).
         sev = self._s(f.severity, fg=SEVERITY_COLOR.get(f.severity), bold=True)
-        loc = self._s(f"{f.path}:{f.line}:{f.column}:", bold=True)
-        rule = self._s(f"[{f.rule}]", fg="cyan")
-        lines = [f"{loc} {sev} {rule} {f.message}"]
+        loc = self._s(f"{one_line(f.path)}:{f.line}:{f.column}:", bold=True)
+        rule = self._s(f"[{one_line(f.rule)}]", fg="cyan")
+        lines = [f"{loc} {sev} {rule} {one_line(f.message)}"]
         if self.options.show_context and f.context:
-            ctx, a, b = window(" ".join(f.context.split()) if "\n" in f.context else f.context,
-                               f.context_start, f.context_end)
+            ctx, a, b = window(f.context, f.context_start, f.context_end)
+            before, inside, after = one_line(ctx[:a]), one_line(ctx[a:b]), one_line(ctx[b:])
             bar = self._s("|", fg="bright_black")
-            pad = " " * _width(ctx[:a])
-            carets = "^" * max(1, _width(ctx[a:b]))
-            lines.append(f"  {bar} {ctx}")
+            pad = " " * _width(before)
+            carets = "^" * max(1, _width(inside))
+            lines.append(f"  {bar} {before}{inside}{after}")
             lines.append(f"  {bar} {pad}{self._s(carets, fg=SEVERITY_COLOR.get(f.severity), bold=True)}")
         if f.suggestion:
-            lines.append(f"  = {self._s('help:', bold=True)} {f.suggestion}")
+            lines.append(f"  = {self._s('help:', bold=True)} {one_line(f.suggestion)}")
         return "\n".join(lines) + "\n"
 
     def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:

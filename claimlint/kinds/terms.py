@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..nlp.analysis import cl as _cl
 
+import hashlib
 from typing import Any
 
 import regex as re_engine
@@ -310,7 +311,8 @@ class Terms:
             self._keys.append(hub.add_phrases(attr, docs))
         if self.patterns:
             try:
-                self._keys.append(hub.add_patterns(self.patterns))
+                self._keys.append(hub.add_patterns(_time_limited_regexes(self.patterns, self._where,
+                                                                         self._pattern_line)))
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with details
                 msg = str(exc).strip().splitlines()
                 detail = " ".join(x.strip() for x in msg if x.strip())[:300]
@@ -472,6 +474,48 @@ def longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if all(e <= ts or s >= te for ts, te in taken):
             taken.append((s, e))
     return sorted(taken)
+
+
+_ATTR_GETTERS = {
+    "ORTH": lambda t: t.text, "TEXT": lambda t: t.text, "LOWER": lambda t: t.lower_,
+    "LEMMA": lambda t: t.lemma_, "NORM": lambda t: t.norm_, "SHAPE": lambda t: t.shape_,
+    "PREFIX": lambda t: t.prefix_, "SUFFIX": lambda t: t.suffix_, "POS": lambda t: t.pos_,
+    "TAG": lambda t: t.tag_, "MORPH": lambda t: str(t.morph),
+}
+
+
+def _time_limited_regexes(patterns: list, where: Where, line: int) -> list:
+    """Token patterns whose REGEX predicates go through claimlint's time-limited engine.
+
+    spaCy's Matcher runs REGEX with Python's re, which can backtrack for ever on a long token;
+    each such predicate becomes a token extension that searches with a time limit instead.
+    """
+    from spacy.tokens import Token
+
+    out = []
+    for pat in patterns:
+        new_pat = []
+        for tok in pat:
+            tok = dict(tok)
+            for key in list(tok):
+                val = tok[key]
+                if key == "_" or not isinstance(val, dict) or "REGEX" not in val:
+                    continue
+                rx = SafeRegex(val["REGEX"], False, where, line)
+                name = "cl_rx_" + hashlib.sha1(f"{key}\0{rx.pattern}".encode()).hexdigest()[:12]
+                if not Token.has_extension(name):
+                    getter = _ATTR_GETTERS.get(key, _ATTR_GETTERS["TEXT"])
+                    Token.set_extension(name, getter=lambda t, g=getter, r=rx: r.search(g(t)) is not None)
+                rest = {p: v for p, v in val.items() if p != "REGEX"}
+                if rest:
+                    tok[key] = rest
+                else:
+                    del tok[key]
+                tok.setdefault("_", {})
+                tok["_"] = {**tok["_"], name: True}
+            new_pat.append(tok)
+        out.append(new_pat)
+    return out
 
 
 def _lemmatised(nlp, phrases):

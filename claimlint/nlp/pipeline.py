@@ -430,6 +430,9 @@ def build_pipeline(model: str | None = None) -> Language:
             nlp.add_pipe("claimlint_lemmatizer")
     for name in COMPONENTS:
         nlp.add_pipe(name)
+    # spaCy refuses texts over a million characters (a memory guard for parsers, which this
+    # pipeline does not have); the size of what is checked is bounded by max-file-size instead.
+    nlp.max_length = 10 ** 9
     return nlp
 
 

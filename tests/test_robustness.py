@@ -1,0 +1,157 @@
+"""Odd and hostile input: each file is checked correctly or named in one clear line; the others
+are still checked; exit code 2 only when something could not be checked."""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import sys
+
+import pytest
+
+from claimlint import sources
+from claimlint.config import Config
+from claimlint.engine import Engine
+from conftest import run_cli
+
+CLAIM = "Our drops cure insomnia.\n"
+
+
+def check(folder, *args):
+    proc = run_cli("check", ".", "--format", "json", "--no-cache", *args, cwd=folder)
+    return json.loads(proc.stdout), proc
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / ".claimlint.yaml").write_text("packs: [starter]\ninclude: ['*.md', '*.txt', '*.html']\n")
+    (tmp_path / "good.md").write_text(CLAIM)
+    return tmp_path
+
+
+def paths_with_findings(report):
+    return {f["path"] for f in report["findings"]}
+
+
+def test_empty_file_is_fine(folder):
+    (folder / "empty.md").write_bytes(b"")
+    report, proc = check(folder)
+    assert proc.returncode == 1 and paths_with_findings(report) == {"good.md"}
+    assert report["diagnostics"] == []
+
+
+def test_binary_invalid_utf8_and_undeclared_latin1_are_named(folder):
+    (folder / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "broken.txt").write_bytes(b"ok line\ncaf\xe9 cure\n")
+    (folder / "latin.html").write_bytes("<p>caf\u00e9 cure</p>".encode("latin-1"))
+    report, proc = check(folder)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert "image.md: binary file" in proc.stderr
+    assert "broken.txt:2:4: not valid UTF-8 (byte 0xE9 at line 2, column 4)" in proc.stderr
+    assert "latin.html:1:7: not valid UTF-8" in proc.stderr
+    assert paths_with_findings(report) == {"good.md"}
+
+
+def test_declared_latin1_and_utf16_are_checked(folder):
+    page = '<meta charset="windows-1252"><p>Caf\u00e9 drops cure colds.</p>'
+    (folder / "declared.html").write_bytes(page.encode("cp1252"))
+    (folder / "wide.txt").write_bytes(codecs.BOM_UTF16_LE + CLAIM.encode("utf-16-le"))
+    report, proc = check(folder)
+    assert proc.returncode == 1 and not report["diagnostics"]
+    found = {(f["path"], f["line"], f["column"]) for f in report["findings"] if f["rule"] == "starter/cure-words"}
+    assert ("declared.html", 1, page.index("cure") + 1) in found and ("wide.txt", 1, 11) in found
+
+
+def test_a_file_over_the_size_limit_is_named(folder):
+    with open(folder / "huge.txt", "wb") as fh:
+        line = b"Plain words about opening hours and parking, nothing else at all here.\n"
+        fh.write(line * (50 * 1024 * 1024 // len(line) + 1))
+    report, proc = check(folder)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "huge.txt: file is 52.4 MB, over the 20 MB limit (raise max-file-size in the configuration to check it)"
+    assert paths_with_findings(report) == {"good.md"}
+
+
+def test_a_one_megabyte_line_is_checked(folder):
+    text = ("Plain words about opening hours and parking. " * 23000) + "This tonic is a cure-all."
+    assert len(text) > 1_000_000 and "\n" not in text
+    (folder / "line.txt").write_text(text)
+    report, proc = check(folder)
+    assert proc.returncode == 1 and not report["diagnostics"]
+    hit = [f for f in report["findings"] if f["path"] == "line.txt"][0]
+    assert hit["line"] == 1 and hit["column"] == text.index("cure-all") + 1
+
+
+def test_missing_path_broken_symlink_and_symlink_loop(folder):
+    (folder / "sub").mkdir()
+    (folder / "sub" / "page.md").write_text(CLAIM)
+    os.symlink("..", folder / "sub" / "loop")
+    os.symlink("nowhere.md", folder / "dangling.md")
+    report, proc = check(folder, "missing.md")
+    assert proc.returncode == 2
+    assert "missing.md: no such file or directory" in proc.stderr
+    assert "dangling.md: broken symbolic link" in proc.stderr
+    assert paths_with_findings(report) == {"good.md", "sub/page.md"}
+
+
+def test_unreadable_file_in_a_folder(folder, monkeypatch):
+    (folder / "secret.md").write_text(CLAIM)
+    real_open = open
+
+    def guarded(path, *a, **k):
+        if str(path).endswith("secret.md"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *a, **k)
+
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr("builtins.open", guarded)
+    engine = Engine(Config(root=str(folder)), packs=["starter"])
+    results = {r.path: r for r in engine.check_paths(["."])}
+    assert [str(d) for d in results["secret.md"].diagnostics] == ["secret.md: permission denied"]
+    assert results["good.md"].findings
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse non-UTF-8 names")
+def test_file_name_that_is_not_utf8(folder):
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.md"), "wb") as fh:
+        fh.write(CLAIM.encode())
+    report, proc = check(folder)
+    assert proc.returncode == 1
+    assert "caf\\xe9.md" in paths_with_findings(report)
+
+
+def test_control_characters_are_shown_not_obeyed(folder):
+    (folder / "ansi.txt").write_text("It is a cure\x1b[31m and red.\n")
+    proc = run_cli("check", "ansi.txt", "--color", "never", cwd=folder)
+    assert proc.returncode == 1 and "\x1b" not in proc.stdout
+    from claimlint.formats.text import TextFormatter
+    from claimlint.findings import Finding
+
+    shown = TextFormatter(None).render(Finding("a\x1b[2J.md", "r", "c", "error", "m\x07", 1, 1, 1, 2,
+                                               "x", None, context="x\x1b[31m", context_end=1))
+    assert "\x1b" not in shown and "\x07" not in shown and "\\x1b" in shown
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path):
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i, name in enumerate("bcdefg"):
+        prev = "abcdefg"[i]
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    (tmp_path / "bomb.yaml").write_text("pack: bomb\n" + "\n".join(levels) + "\nrules: []\n")
+    proc = run_cli("rules", "--isolated", "--pack", "./bomb.yaml", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "expands to" in proc.stderr and "bomb.yaml:1" in proc.stderr
+
+
+def test_pack_cannot_run_code(tmp_path):
+    (tmp_path / "evil.yaml").write_text(
+        "pack: !!python/object/apply:os.system ['touch pwned']\nrules: []\n")
+    proc = run_cli("rules", "--isolated", "--pack", "./evil.yaml", cwd=tmp_path)
+    assert proc.returncode == 2 and not (tmp_path / "pwned").exists()
+
+
+def test_sources_never_guess_an_encoding():
+    with pytest.raises(Exception) as exc:
+        sources.load("x.txt", data=b"\xff\xfe\xfd not utf16 without a real bom? \xc3")
+    assert "x.txt" in str(exc.value)
