@@ -205,9 +205,9 @@ class TestTermFilters:
         r = rule_from("kind: phrase\nphrases: [no side effects]\nunless: [negated]\n",
                       category="risk-minimization")
         assert excerpts(r, "No heat, no side effects.") == ["no side effects"]
-        # The other side of that choice: a double negation is not recognised.
-        assert excerpts(r, "It is not true that there are no side effects.") == ["no side effects"]
-        assert excerpts(r, "It does not cure, with no side effects claimed.") == ["no side effects"]
+        # A denial ("not", "never") before a negative claim does negate it.
+        assert excerpts(r, "It is not true that there are no side effects.") == []
+        assert excerpts(r, "Never say no side effects.") == []
 
 
 class TestIndications:
@@ -330,3 +330,19 @@ def test_regex_predicates_in_token_patterns_have_a_time_limit():
     doc = sources.parse("a" * 3000 + "b is long.", "x.txt")
     res = engine.check_document(doc, [ActiveRule(r, "warning")])
     assert res.findings == [] and "exceeded its time limit" in res.diagnostics[0].message
+
+
+def test_regex_match_across_sentences_does_not_hide_one_inside_a_sentence():
+    r = rule_from("kind: regex\nregex: ['\\b(?:a|the)\\s+(?:\\w+\\s+){0,5}?trial(?:\\s+\\w+){0,6}?\\s+found\\b']\n",
+                  category="missing-citation")
+    text = "We read the report. A 2022 trial at a large university found gains."
+    assert excerpts(r, text) == ["A 2022 trial at a large university found"]
+
+
+def test_indications_min_mentions_separates_promotion_from_a_passing_mention():
+    t = TestIndications()
+    pack = t.PACK.replace("    condition-context: [for, treat, therapy]\n",
+                          "    condition-context: [for, treat, therapy]\n    min-mentions: 2\n")
+    r = load_pack_text(pack % "document", "d.yaml").rules[0]
+    assert hits(r, "Therapy for low mood.\n\nOther options include ketamine.\n") == []
+    assert hits(r, "Ketamine infusions.\n\nTherapy for low mood.\n\nBook ketamine today.\n")

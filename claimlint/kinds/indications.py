@@ -62,6 +62,15 @@ class Drug:
     source: str
 
 
+_MODIFIERS = {"compounded", "oral", "topical", "low", "dose", "tablets", "products", "therapy"}
+
+
+def _substance(name: str) -> str:
+    """The substance a table entry is about: 'compounded semaglutide' -> 'semaglutide'."""
+    words = [w for w in words_of(name) if w not in _MODIFIERS]
+    return max(words, key=len) if words else name
+
+
 class IndicationsRule(Rule):
     kind = "indications"
     scope = "document"
@@ -76,6 +85,9 @@ class IndicationsRule(Rule):
                        help="where drug and condition must both occur"),
         "report": Opt("enum", default="sentence", choices=("match", "sentence"),
                       help="underline the drug, or its whole sentence"),
+        "min-mentions": Opt("int", default=1,
+                            help="with pairing: document, a drug named fewer times than this is "
+                                 "only mentioned, not promoted, and pairs only within a sentence"),
         "condition-context": Opt("any", default=None,
                                  help="terms; with pairing: document, a condition counts only in a "
                                       "sentence that also has one (treat, relief, therapy for ...)"),
@@ -95,6 +107,7 @@ class IndicationsRule(Rule):
         self.context = Terms(options["condition-context"], where, raw.line_of("condition-context"),
                              "condition-context") if options["condition-context"] is not None else None
         self.pairing = options["pairing"]
+        self.min_mentions = options["min-mentions"]
         self.report = options["report"]
         self._drug_matcher = None
         self._cond_matcher = None
@@ -227,13 +240,17 @@ class IndicationsRule(Rule):
                 cond_mentions.append((k, doc, s, e, key, approvals.get(sent, set()), sent,
                                       self.context is None or sent in context))
         first = None
+        mentions: dict[str, int] = {}  # by substance: "compounded semaglutide" and "Wegovy" count together
+        for *_, drug, _near in drug_mentions:
+            mentions[_substance(drug.name)] = mentions.get(_substance(drug.name), 0) + 1
         for k, doc, s, e, drug, near in drug_mentions:
             if drug.status != "approved":
                 continue
             sent = _cl(doc).sentence_of(s)
+            promoted = mentions[_substance(drug.name)] >= self.min_mentions
             for ck, cdoc, cs, ce, key, cnear, csent, in_context in cond_mentions:
                 same = ck == k and csent == sent
-                if not same and (self.pairing == "sentence" or not in_context):
+                if not same and (self.pairing == "sentence" or not in_context or not promoted):
                     continue
                 if key in drug.approved or key in near or key in cnear:
                     continue

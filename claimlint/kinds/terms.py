@@ -383,43 +383,63 @@ class Terms:
 def regex_token_spans(doc, regexes: list[SafeRegex], with_groups: bool = False) -> list:
     """Token spans of regex matches, each inside one sentence.
 
-    A pattern is searched once over the whole block and matches that cross a sentence boundary
-    are dropped; a pattern with anchors (``^``, ``$``) is searched sentence by sentence, so that
-    ``^`` means the start of a sentence.
+    A pattern is searched once over the text in scope. A match that crosses a sentence boundary
+    is not kept; instead the sentences it touched are searched again one by one, so that a match
+    inside one of them is not hidden by the crossing one. A pattern with anchors (``^``, ``$``) is
+    searched sentence by sentence, so that ``^`` means the start of a sentence.
     """
     an = _cl(doc)
-    text = _cl(doc).text
+    text = an.text
     out = []
-    sent_chars = None
     if an.scope is None:
         ranges = [(0, len(text))]
     else:
         ranges = [(an.starts[s], an.ends[e - 1]) for s, e in an.scope if e > s]
     lowered = an.lower_text
+
+    def sentence_range(k: int) -> tuple[int, int]:
+        ss, se = an.sents[k]
+        return an.starts[ss], an.ends[se - 1]
+
+    def keep(rx, base: int, m) -> None:
+        toks = an.tokens_of(base + m.start(), base + m.end())
+        if toks is None:
+            return
+        if with_groups:
+            out.append((toks[0], toks[1], {k: v for k, v in m.groupdict().items() if v is not None}))
+        else:
+            out.append(toks)
+
     for rx in regexes:
         if rx.literals is not None and not any(lit in lowered for lit in rx.literals):
             continue  # the text lacks every fixed part of the pattern: it cannot match
         if rx.anchored:
-            if sent_chars is None:
-                sent_chars = [(an.starts[ss], an.ends[se - 1]) for ss, se in an.sents
-                              if any(a <= an.starts[ss] < b for a, b in ranges)]
-            pieces = [(a, rx.finditer(text[a:b])) for a, b in sent_chars]
+            sents = [k for k, (ss, _) in enumerate(an.sents)
+                     if any(a <= an.starts[ss] < b for a, b in ranges)]
         else:
-            pieces = [(a, rx.finditer(text[a:b])) for a, b in ranges]
-        for base, found in pieces:
-            for m in found:
-                if m.end() <= m.start():
-                    continue
-                toks = an.tokens_of(base + m.start(), base + m.end())
-                if toks is None:
-                    continue
-                s, e = toks
-                if rx.anchored or an.sentence_of(s) == an.sentence_of(e - 1):
-                    if with_groups:
-                        out.append((s, e, {k: v for k, v in m.groupdict().items() if v is not None}))
+            sents = []
+            for a, b in ranges:
+                for m in rx.finditer(text[a:b]):
+                    if m.end() <= m.start():
+                        continue
+                    toks = an.tokens_of(a + m.start(), a + m.end())
+                    if toks is None:
+                        continue
+                    first, last = an.sentence_index(toks[0]), an.sentence_index(toks[1] - 1)
+                    if first == last:
+                        keep(rx, a, m)
                     else:
-                        out.append(toks)
-    return out
+                        sents.extend(range(first, last + 1))
+        done: set[int] = set()
+        for k in sents:
+            if k in done:
+                continue
+            done.add(k)
+            a, b = sentence_range(k)
+            for m in rx.finditer(text[a:b]):
+                if m.end() > m.start():
+                    keep(rx, a, m)
+    return sorted(set(out)) if not with_groups else out
 
 
 def filter_matches(doc, spans, unless, exceptions=None, if_has=None, unless_has=None):

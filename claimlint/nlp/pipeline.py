@@ -110,7 +110,10 @@ class Analysis:
         negated one: an earlier cue in a list ("no heat, no side effects") does not cancel it.
         """
         if start < end and self.is_neg_cue[start]:
-            return False
+            # "no side effects" after "no heat," is a list of claims; after "not", "n't" or
+            # "never" ("it is not without risk") it is a denied one.
+            cue = self.neg_cue[start]
+            return cue >= 0 and self.lower[cue] in _DENIALS
         for i in range(start, end):
             cue = self.neg_cue[i]
             if cue >= 0 and not start <= cue < end:
@@ -152,8 +155,10 @@ class Analysis:
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token span of the sentence holding token ``i``."""
-        k = bisect.bisect_right(self._sent_starts, i) - 1
-        return self.sents[max(k, 0)]
+        return self.sents[self.sentence_index(i)]
+
+    def sentence_index(self, i: int) -> int:
+        return max(bisect.bisect_right(self._sent_starts, i) - 1, 0)
 
     @property
     def _sent_starts(self) -> list[int]:
@@ -324,6 +329,7 @@ NEG_TERMINATORS = {"but", "however", "although", "though", "yet", "except", "whe
                    "who", "while", "unless", "because", "so", ";", ":", "\u2014", "\u2013",
                    "--", "since", "nevertheless", "still", "instead"}
 _NEG_WINDOW = 8
+_DENIALS = {"not", "n't", "n\u2019t", "never", "cannot"}
 _NEW_CLAUSE = {"it", "we", "they", "you", "this", "that", "these", "those", "our", "he", "she", "i",
                "there", "its", "it's", "it\u2019s", "and", "or", "so", "then", "instead", "just",
                "only", "rather", "the", "a", "an", "your", "their", "many", "most", "some"}
