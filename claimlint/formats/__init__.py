@@ -46,6 +46,7 @@ FORMATS = {
     "sarif": "sarif:SarifFormatter",
     "github": "github:GithubFormatter",
     "junit": "junit:JunitFormatter",
+    "html": "html:HtmlFormatter",
 }
 FORMAT_NAMES = list(FORMATS)
 
