@@ -6,7 +6,6 @@ rule-pack or input errors (the other files are still checked and reported).
 """
 from __future__ import annotations
 
-import io
 import os
 import sys
 from typing import Iterable
@@ -182,7 +181,6 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         _fail("fixes are written to files; standard input cannot be fixed (check a file instead)")
     if fix and show_diff:
         _fail("--fix writes the fixes and --diff only shows them: choose one")
-    fixing = fix or show_diff
     fail_on = fail_on or cfg.fail_on
     paths = list(paths) or ["."]
     if output_file:
@@ -190,9 +188,26 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         if not os.path.isdir(out_dir):
             _fail(f"cannot write the report to {output_file}: folder {os.path.dirname(output_file) or '.'}"
                   " does not exist")
+    try:
+        out = _ReportFile(output_file) if output_file else sys.stdout
+    except OSError as exc:
+        _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
+    try:
+        _check_into(out, engine, cfg, paths, fmt, output_file, quiet, color, fail_on, jobs,
+                    stdin_filename, baseline, baseline_path, write_baseline, statistics, fix,
+                    unsafe_fixes, show_diff)
+    finally:
+        if output_file:
+            out.discard()  # a no-op once the report is in place
+
+
+def _check_into(out, engine, cfg, paths, fmt, output_file, quiet, color, fail_on, jobs,
+                stdin_filename, baseline, baseline_path, write_baseline, statistics, fix,
+                unsafe_fixes, show_diff):
+    """Run the check, write the report to ``out`` and exit with the exit code."""
     from .formats import FormatOptions, get_formatter
 
-    out = io.StringIO() if output_file else sys.stdout
+    fixing = fix or show_diff
     cls = get_formatter(fmt)
     options = FormatOptions(
         color=(not cls.machine) and not output_file and _use_color(color, sys.stdout),
@@ -252,7 +267,7 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
                        f"{fix_stats['files']} file{'s' if fix_stats['files'] != 1 else ''} would be "
                        "applied.", err=True)
         if output_file:
-            _write_atomic(output_file, out.getvalue())
+            _finish_report(out, output_file)
         sys.exit(EXIT_ERROR if diagnostics else EXIT_FINDINGS if fix_stats["fixes"] else EXIT_OK)
     if fix and fix_stats["fixes"] and not quiet:
         click.echo(f"Fixed {fix_stats['fixes']} problem{'s' if fix_stats['fixes'] != 1 else ''} in "
@@ -266,10 +281,7 @@ def check(paths, fmt, output_file, config_path, isolated, select, ignore, packs,
         click.echo(f"{baseline.matched} finding{'s' if baseline.matched != 1 else ''} in the "
                    f"baseline {baseline_path} not shown.", err=True)
     if output_file:
-        try:
-            _write_atomic(output_file, out.getvalue())
-        except OSError as exc:
-            _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
+        _finish_report(out, output_file)
     if diagnostics:
         sys.exit(EXIT_ERROR)
     threshold = SEVERITY_RANK.get(fail_on, 99)
@@ -322,19 +334,63 @@ def _statistics_table(per_rule: dict[str, int], metas: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: str, text: str) -> None:
-    import tempfile
+class _ReportFile:
+    """The report file of ``-o``, written as it is produced and put in place only when complete.
 
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".claimlint-", dir=directory)
+    The report streams into a temporary file beside ``path`` (so a large HTML or SARIF report is
+    never held in memory); ``commit`` renames it over ``path`` in one step, so a reader never sees
+    half a report and a failed run leaves any earlier report as it was. The file gets the
+    permissions of the report it replaces, or the usual ones for a new file (0666 less the umask),
+    not the owner-only ones of a temporary file.
+    """
+
+    def __init__(self, path: str):
+        import tempfile
+
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, self.tmp = tempfile.mkstemp(prefix=".claimlint-", suffix=".tmp", dir=directory)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.done = False
+
+    def write(self, text: str) -> int:
+        return self._fh.write(text)
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def commit(self) -> None:
+        self._fh.close()
+        try:
+            mode = os.stat(self.path).st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.path)
+        self.done = True
+
+    def discard(self) -> None:
+        if self.done:
+            return
+        self._fh.close()
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+        self.done = True
+
+
+def _finish_report(out: _ReportFile, path: str) -> None:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        out.commit()
+    except OSError as exc:
+        out.discard()
+        _fail(f"cannot write the report to {path}: {exc.strerror or exc}")
 
 
 @main.command()
@@ -344,12 +400,17 @@ def _write_atomic(path: str, text: str) -> None:
 @click.option("--ignore", multiple=True, help="Rules to leave out.")
 @click.option("--pack", "packs", multiple=True, help="Rule packs (built-in name or path).")
 @click.option("--all", "show_all", is_flag=True, help="Also list rules that are not enabled.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              help="markdown: a reference page with every rule's rationale, regulation and examples.")
 def rules(config_path, isolated, select, ignore, packs, show_all, fmt):
     """List the enabled rules."""
     cfg = _load_config(config_path, isolated)
     engine = _engine(cfg, _split(select) or None, _split(ignore), list(packs) or None, None)
     enabled = {ar.id: ar.severity for ar in engine.base_rules}
+    if fmt == "markdown":
+        shown = [r for r in engine.all_rules if show_all or r.meta.id in enabled]
+        click.echo(rules_markdown(shown, enabled, [p.name for p in engine.packs]), nl=False)
+        return
     rows = []
     for r in engine.all_rules:
         if r.meta.id not in enabled and not show_all:
@@ -420,6 +481,48 @@ def explain_text(rule) -> str:
         out += ["Examples that are fine"] + [f"  ✓ {e.strip()}" for e in m.examples["good"]] + [""]
     out.append(f"Defined in {m.path}:{m.line}")
     return "\n".join(out)
+
+
+def rules_markdown(rules, enabled: dict[str, str], packs: list[str]) -> str:
+    """A Markdown reference of ``rules``: one section per rule, anchored at ``pack-name`` (the
+    address SARIF's ``helpUri`` and the HTML report link to)."""
+    from .formats._common import rule_slug
+
+    def para(text: str) -> str:
+        return " ".join(_blank_placeholders(text).split())
+
+    def cell(text: str) -> str:
+        return para(text).replace("|", "\\|")
+
+    out = ["# Rules", "",
+           f"Every rule of the packs {', '.join(f'`{p}`' for p in packs)}. This page is generated by "
+           "`claimlint rules --isolated --all --format markdown`: edit the packs, not this page. "
+           "`claimlint explain RULE` prints the same text in a terminal.", "",
+           "| Rule | Category | Severity | On by default | Finds |", "|---|---|---|---|---|"]
+    for r in rules:
+        m = r.meta
+        out.append(f"| [`{m.id}`](#{rule_slug(m.id)}) | {m.category} | {m.severity} | "
+                   f"{'yes' if m.id in enabled else 'no'} | {cell(m.message)} |")
+    for r in rules:
+        m = r.meta
+        out += ["", f'<a id="{rule_slug(m.id)}"></a>', "", f"## `{m.id}`", "",
+                f"Category **{m.category}** · severity **{m.severity}** · kind `{m.kind}`"
+                + ("" if m.id in enabled else " · off by default"), "",
+                f"**What it finds.** {para(m.message)}", "",
+                f"**Why it matters.** {para(m.rationale)}", ""]
+        if m.references:
+            out += ["**Regulation and guidance.**", ""] + [f"- {ref}" for ref in m.references] + [""]
+        if m.suggestion:
+            out += [f"**How to fix it.** {para(m.suggestion)}", ""]
+        if m.fix is not None:
+            out += ["**Fix.** `--fix` or `--unsafe-fixes` can rewrite it (see `--diff`).", ""]
+        for key, title in (("bad", "Reported"), ("good", "Not reported")):
+            if m.examples.get(key):
+                out += [f"**{title}:**", ""] + [f"- {' '.join(str(e).split())}" for e in m.examples[key]]
+                out.append("")
+        while out and out[-1] == "":
+            out.pop()
+    return "\n".join(out) + "\n"
 
 
 @main.command("test")

@@ -15,7 +15,6 @@ Each document-level category counts once per document. ``claimlint evaluate`` pr
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import ClaimlintError

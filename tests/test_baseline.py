@@ -37,7 +37,7 @@ def test_baseline_round_trip(tmp_path):
     assert [(f["rule"], f["line"]) for f in found] == [("starter/cure-words", 5)]
 
     # The claim's sentence is reworded: it is reported again.
-    write(doc, f"# Sleep\n\nOur drops cure insomnia, and 87% of users report better sleep.\n")
+    write(doc, "# Sleep\n\nOur drops cure insomnia, and 87% of users report better sleep.\n")
     proc = run_cli("check", "post.md", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
     assert len(json.loads(proc.stdout)["findings"]) == 2 and proc.returncode == 1
 

@@ -151,6 +151,24 @@ def test_output_file(project):
     assert json.loads((project / "out" / "report.json").read_text())["summary"]["findings"] == 2
 
 
+def test_output_file_is_replaced_whole_with_ordinary_permissions(project):
+    out = project / "report.json"
+    proc = run_cli("check", "docs", "--format", "json", "-o", "report.json", cwd=project)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert proc.returncode == 1 and out.stat().st_mode & 0o777 == 0o666 & ~umask
+    # An existing report keeps its permissions.
+    out.chmod(0o640)
+    proc = run_cli("check", "docs", "--format", "json", "-o", "report.json", cwd=project)
+    assert proc.returncode == 1 and out.stat().st_mode & 0o777 == 0o640
+    # A run that writes no report leaves the earlier one as it was, and no temporary file behind.
+    before = out.read_bytes()
+    proc = run_cli("check", "docs", "--format", "json", "-o", "report.json",
+                   "--write-baseline", "base.json", cwd=project)
+    assert proc.returncode == 0 and out.read_bytes() == before and (project / "base.json").exists()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".claimlint-")) == []
+
+
 def test_rules_and_explain(project):
     proc = run_cli("rules", cwd=project)
     assert proc.returncode == 0 and "starter/cure-words" in proc.stdout and "KIND" in proc.stdout
@@ -178,3 +196,17 @@ def test_examples_folder_has_findings_and_a_clean_article():
     paths = {Path(f["path"]).name for f in report["findings"]}
     assert "clean-article.md" not in paths
     assert len(paths) >= 3
+
+
+def test_rules_reference_page_is_current():
+    """docs/rules.md (where SARIF's helpUri points) is generated from the packs; regenerate it with
+    `claimlint rules --isolated --all --format markdown > docs/rules.md` after editing a pack."""
+    proc = run_cli("rules", "--isolated", "--all", "--format", "markdown", cwd=ROOT)
+    assert proc.returncode == 0
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert proc.stdout == page, "docs/rules.md is out of date: regenerate it (see this test's docstring)"
+    from claimlint.formats._common import RULES_DOC_URI, rule_slug
+
+    assert RULES_DOC_URI.endswith("docs/rules.md#")
+    for rule in json.loads(run_cli("rules", "--isolated", "--format", "json", cwd=ROOT).stdout):
+        assert f'<a id="{rule_slug(rule["id"])}"></a>' in page

@@ -252,6 +252,19 @@ def test_sarif_rule_missing_from_the_options_still_has_a_descriptor():
                    "#local-unknown-rule"}]
 
 
+def test_rule_links_are_web_addresses_only():
+    from claimlint.formats._common import RULES_DOC_URI, rule_help_uri
+
+    class Meta:
+        def __init__(self, url):
+            self.url = url
+
+    assert rule_help_uri(Meta("https://example.org/a b"), "p/r") == "https://example.org/a%20b"
+    for hostile in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "https:/x",
+                    "//example.org/r", "vbscript:msgbox"):
+        assert rule_help_uri(Meta(hostile), "p/r") == RULES_DOC_URI + "p-r", hostile
+
+
 def test_sarif_paths_are_relative_percent_encoded_uris():
     paths = ["docs/a b%.md", "docs/ünï.md", "C:/not-a-drive-on-posix.md", "../up.md",
              "/abs/path with space.md"]

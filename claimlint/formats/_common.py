@@ -54,7 +54,10 @@ def rule_help_uri(meta: Any, rule_id: str) -> str:
 
 
 def _safe_uri(url: str) -> str | None:
-    """``url`` as an absolute URI (unsafe characters percent-encoded), or None if it is not one."""
+    """``url`` as an absolute http(s) URI (unsafe characters percent-encoded), or None.
+
+    Only web addresses are passed on: a pack's ``url: javascript:...`` or ``file:///...`` would
+    otherwise become a live link in SARIF viewers and the HTML report."""
     from urllib.parse import quote, urlsplit
 
     url = url.strip()
@@ -62,9 +65,7 @@ def _safe_uri(url: str) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if not parts.scheme or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme):
-        return None
-    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
