@@ -24,7 +24,7 @@ from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
 from .kinds.terms import RegexTimeout
 from .packs import Pack, default_pack_names, load_pack
-from .prefilter import Features
+from .prefilter import DocumentFeatures
 
 STDIN = "-"
 
@@ -417,13 +417,13 @@ class Engine:
         every = list(range(len(doc.blocks)))
         if not self.prefilter:
             return [(ar, every) for ar in rules]
-        feats = [Features(b.text) for b in doc.blocks]
+        feats = DocumentFeatures([b.text for b in doc.blocks])
         plan = []
         for ar in rules:
             fire, analysis = ar.rule.triggers()
-            if fire is not None and not any(fire.test(f) for f in feats):
+            if fire is not None and not feats.passing(fire):
                 continue
-            blocks = every if analysis is None else [i for i in every if analysis.test(feats[i])]
+            blocks = every if analysis is None else sorted(feats.passing(analysis))
             if blocks:
                 plan.append((ar, blocks))
         return plan or None

@@ -9,7 +9,9 @@ doubt a rule returns ``None`` ("always run").
 """
 from __future__ import annotations
 
+import bisect
 import re
+import threading
 from dataclasses import dataclass, field
 
 WORD = re.compile(r"[^\W_]+")
@@ -17,6 +19,17 @@ WORD = re.compile(r"[^\W_]+")
 
 def words_of(text: str) -> list[str]:
     return WORD.findall(text.lower())
+
+
+def trigger_forms(word: str) -> frozenset[str] | None:
+    """The words the pre-filter looks for so as to find token ``word`` in any text: the word itself
+    and the written words spaCy's tokenizer cuts it out of ("not" also in "cannot"); None for a
+    number or a unit, which spaCy cuts off a number ("5mg")."""
+    from .nlp.glued import UNITS, WRITTEN
+
+    if word.isdigit() or word in UNITS:
+        return None
+    return WRITTEN.get(word, frozenset()) | {word}
 
 
 class Features:
@@ -35,6 +48,138 @@ class Features:
         return self._words
 
 
+class _Substrings:
+    """Every trigger substring in one Aho-Corasick automaton (pyahocorasick): a document's text is
+    read once for all of them, however many rules and substrings there are. Without the library,
+    each trigger's own regular expression is searched instead."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self._automaton = None
+        self._lock = threading.Lock()
+        try:
+            import ahocorasick  # noqa: F401
+
+            self.available = True
+        except ImportError:  # it is a dependency; the fallback is tested
+            self.available = False
+
+    def register(self, substrings) -> frozenset[int]:
+        with self._lock:
+            out = []
+            for sub in substrings:
+                sid = self.ids.get(sub)
+                if sid is None:
+                    sid = self.ids[sub] = len(self.ids)
+                    self._automaton = None
+                out.append(sid)
+            return frozenset(out)
+
+    def automaton(self):
+        with self._lock:
+            if self._automaton is None:
+                import ahocorasick
+
+                a = ahocorasick.Automaton()
+                for sub, sid in self.ids.items():
+                    a.add_word(sub, (sid, len(sub)))
+                a.make_automaton()
+                self._automaton = a
+            return self._automaton
+
+
+SUBSTRINGS = _Substrings()
+
+
+class DocumentFeatures:
+    """The blocks of a document as the triggers see them, for finding which blocks pass a trigger
+    without testing every block: words through an index of the blocks each word occurs in,
+    substrings by one pass of the automaton over the document's text, and characters by searching
+    the text, skipping to the next block after a hit."""
+
+    def __init__(self, texts: list[str]):
+        lowers = [t.lower() for t in texts]
+        self.n = len(lowers)
+        self.starts: list[int] = []
+        pos = 0
+        index: dict[str, list[int]] = {}
+        for i, low in enumerate(lowers):
+            self.starts.append(pos)
+            pos += len(low) + 1
+            for w in set(WORD.findall(low)):
+                index.setdefault(w, []).append(i)
+        self.lower = "\n".join(lowers)
+        self.index = index
+        self.keys = set(index)
+        self._subs: dict[int, set[int]] | None = None
+        self._known = 0
+        self._memo: dict[int, frozenset[int]] = {}
+
+    def _block_range(self, start: int, end: int) -> range:
+        """The blocks a match at ``[start, end)`` touches (all of them, if it crosses one)."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, max(end - 1, start)) - 1
+        return range(first, last + 1)
+
+    def _scan(self, rx: re.Pattern, out: set[int]) -> None:
+        text, starts, n = self.lower, self.starts, self.n
+        pos = 0
+        while True:
+            m = rx.search(text, pos)
+            if m is None:
+                return
+            blocks = self._block_range(m.start(), m.end())
+            out.update(blocks)
+            if blocks.stop >= n:
+                return
+            pos = starts[blocks.stop]
+
+    def _substring_blocks(self, ids: frozenset[int]) -> dict[int, set[int]]:
+        if self._subs is None or (ids and max(ids) >= self._known):
+            # (again if a trigger made since has substrings the last pass did not look for)
+            found: dict[int, set[int]] = {}
+            self._known = len(SUBSTRINGS.ids)
+            if SUBSTRINGS.ids:
+                for end, (sid, length) in SUBSTRINGS.automaton().iter(self.lower):
+                    found.setdefault(sid, set()).update(self._block_range(end + 1 - length, end + 1))
+            self._subs = found
+        return self._subs
+
+    def blocks(self, g: AnyOf) -> frozenset[int]:
+        """Indices of the blocks ``g`` holds for."""
+        got = self._memo.get(id(g))
+        if got is not None:
+            return got
+        out: set[int] = set()
+        if g.words:
+            index = self.index
+            for w in g.words & self.keys:  # a set operation, over the smaller of the two
+                out.update(index[w])
+        if len(out) < self.n and g.substrings:
+            if SUBSTRINGS.available:
+                subs = self._substring_blocks(g._sub_ids)
+                for sid in g._sub_ids:
+                    hit = subs.get(sid)
+                    if hit:
+                        out.update(hit)
+            else:
+                self._scan(g._subs, out)
+        if len(out) < self.n and g.chars is not None:
+            self._scan(g.chars, out)
+        got = self._memo[id(g)] = frozenset(out)
+        return got
+
+    def passing(self, t: Trigger) -> frozenset[int]:
+        """Indices of the blocks trigger ``t`` holds for (each of its groups)."""
+        res: frozenset[int] | None = None
+        for g in t.groups:
+            b = self.blocks(g)
+            res = b if res is None else res & b
+            if not res:
+                return frozenset()
+        return res if res is not None else frozenset(range(self.n))
+
+
 @dataclass(frozen=True)
 class AnyOf:
     """True when the text has any of these words, substrings, or a character matching ``chars``."""
@@ -47,6 +192,7 @@ class AnyOf:
         # One alternation searches for every substring in a single pass.
         subs = sorted(self.substrings, key=len, reverse=True)
         object.__setattr__(self, "_subs", re.compile("|".join(map(re.escape, subs))) if subs else None)
+        object.__setattr__(self, "_sub_ids", SUBSTRINGS.register(subs) if subs else frozenset())
 
     def test(self, f: Features) -> bool:
         if self.words and not f.words.isdisjoint(self.words):
@@ -155,11 +301,19 @@ def trigger_score(words) -> tuple:
     return (shortest >= 3, -common, min(shortest, 6), -len(words))
 
 
+def substring_score(subs) -> tuple:
+    """Higher is a better substring trigger. A short substring occurs inside many longer words
+    ("see" in "seem", "get" in "together"), so length counts for more than for a word."""
+    common = sum(1 for w in subs if w.strip().lower() in COMMON)
+    shortest = min(len(w.strip()) for w in subs)
+    return (shortest >= 4, -common, min(shortest, 8), -len(subs))
+
+
 def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
     cands = [c for c in cands if c]
     if not cands:
         return None
-    return max(cands, key=trigger_score)
+    return max(cands, key=substring_score)
 
 
 def _seq_req(items, sp) -> frozenset[str] | None:

@@ -5,7 +5,8 @@ Each term set is added to its rule's hub under a key of its own. The first time 
 document, its hub runs one Matcher and one PhraseMatcher per attribute and keeps the results,
 grouped by key, on the document's analysis. When the engine has narrowed the rule to some blocks
 (``Analysis.scope``, token ranges), the token-pattern Matcher -- the costly one -- runs on those
-ranges only.
+ranges only, and a pattern whose matches must contain one of some words runs only on the
+sentences that have one.
 """
 from __future__ import annotations
 
@@ -25,17 +26,33 @@ class MatcherHub:
 
         self.nlp = nlp
         self.id = next(_ids)
+        # Token patterns are split in two. A pattern every match of which contains one of some
+        # words (``_pattern_words``) goes to ``matcher``, which runs only on the sentences that
+        # have one of ``pattern_words``; the others go to ``wide``, which runs on the whole scope.
         self.matcher = Matcher(nlp.vocab, validate=True)
+        self.wide = Matcher(nlp.vocab, validate=True)
+        self.pattern_words: set[str] = set()
         self.phrase: dict[str, object] = {}
         self.version = 0
-        self._has_patterns = False
         self._relative = _matcher_spans_are_relative(nlp)
 
-    def add_patterns(self, patterns: list) -> str:
-        """Register token patterns; returns their key. spaCy's errors propagate to the caller."""
+    def add_patterns(self, patterns: list, words: list | None = None) -> str:
+        """Register token patterns; returns their key. spaCy's errors propagate to the caller.
+
+        ``words[i]``: words one of which every match of ``patterns[i]`` contains, as the
+        pre-filter sees words, or None if there is no such set."""
         key = f"p{next(_ids)}"
-        self.matcher.add(key, patterns)
-        self._has_patterns = True
+        if words is None:
+            words = [None] * len(patterns)
+        narrow = [p for p, w in zip(patterns, words) if w is not None]
+        wide = [p for p, w in zip(patterns, words) if w is None]
+        if narrow:
+            self.matcher.add(key, narrow)
+            for w in words:
+                if w is not None:
+                    self.pattern_words |= w
+        if wide:
+            self.wide.add(key, wide)
         self.version += 1
         return key
 
@@ -77,20 +94,40 @@ class MatcherHub:
             for mid, s, e in pm(doc):
                 if inside(s, e):
                     add(mid, s, e)
-        if self._has_patterns:
-            # On a Span the Matcher reads each token through Python; on the whole Doc it stays in
-            # C. Match the whole Doc (and filter) unless the scope is a small part of it.
-            covered = len(doc) if scope is None else sum(b - a for a, b in scope)
-            if scope is None or 2 * covered > len(doc):
-                for mid, s, e in self.matcher(doc):
-                    if inside(s, e):
-                        add(mid, s, e)
-            else:
-                for a, b in scope:
-                    shift = a if self._relative else 0
-                    for mid, s, e in self.matcher(doc[a:b]):
-                        add(mid, s + shift, e + shift)
+        if len(self.matcher):
+            # A match lies inside one sentence and contains one of the words: only the sentences
+            # that have one of them (and are in scope) can hold a match.
+            ranges = []
+            for k in an.sentences_with(self.pattern_words):
+                a, b = an.sents[k]
+                if scope is not None and not any(x <= a < y for x, y in scope):
+                    continue
+                if ranges and ranges[-1][1] == a:
+                    ranges[-1] = (ranges[-1][0], b)
+                else:
+                    ranges.append((a, b))
+            self._match(self.matcher, doc, ranges, add)
+        if len(self.wide):
+            self._match(self.wide, doc, scope, add)
+            for spans in groups.values():
+                spans.sort()
         return groups
+
+    def _match(self, matcher, doc, ranges, add) -> None:
+        """Run ``matcher`` on token ``ranges`` of ``doc`` (None: all of it)."""
+        # The Matcher's cost grows with the tokens it is given (it makes a Token object for each):
+        # the whole Doc is matched, and matches out of range dropped, only when the ranges cover
+        # most of it.
+        covered = len(doc) if ranges is None else sum(b - a for a, b in ranges)
+        if ranges is None or 2 * covered > len(doc):
+            for mid, s, e in matcher(doc):
+                if ranges is None or any(a <= s and e <= b for a, b in ranges):
+                    add(mid, s, e)
+        else:
+            for a, b in ranges:
+                shift = a if self._relative else 0
+                for mid, s, e in matcher(doc[a:b]):
+                    add(mid, s + shift, e + shift)
 
 
 def _matcher_spans_are_relative(nlp) -> bool:

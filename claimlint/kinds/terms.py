@@ -25,7 +25,7 @@ from typing import Any
 import regex as re_engine
 
 from ..nlp.lemmas import forms
-from ..prefilter import AnyOf, regex_literals, trigger_score, words_of
+from ..prefilter import AnyOf, regex_literals, trigger_forms, trigger_score, words_of
 from ..yamlutil import LDict, LList
 from .base import Opt, Where, did_you_mean, validate_options
 
@@ -264,19 +264,19 @@ class Terms:
         words: set[str] = set()
         subs: set[str] = set()
         for phrase in self.phrases:
-            ws = words_of(phrase)
-            if not ws:
-                return None
-            key = max(ws, key=len)
-            if self.match == "lemma":
-                words |= forms(key)
-            else:
-                words.add(key)
-        for pat in self.patterns:
-            got = _pattern_words(pat)
+            got = _phrase_words(phrase, self.match == "lemma")
             if got is None:
                 return None
             words |= got
+        for pat in self.patterns:
+            got = _pattern_words(pat)
+            if got is None:
+                got = _pattern_substrings(pat)
+                if got is None:
+                    return None
+                subs |= got
+            else:
+                words |= got
         for rx in self.regexes:
             lits = regex_literals(rx.pattern)
             if lits is None:
@@ -312,7 +312,8 @@ class Terms:
         if self.patterns:
             try:
                 self._keys.append(hub.add_patterns(_time_limited_regexes(self.patterns, self._where,
-                                                                         self._pattern_line)))
+                                                                         self._pattern_line),
+                                                   [_pattern_words(p) for p in self.patterns]))
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with details
                 msg = str(exc).strip().splitlines()
                 detail = " ".join(x.strip() for x in msg if x.strip())[:300]
@@ -349,18 +350,22 @@ class Terms:
 
     def _matcher_trigger(self) -> AnyOf | None:
         words: set[str] = set()
+        subs: set[str] = set()
         for phrase in self.phrases:
-            ws = words_of(phrase)
-            if not ws:
-                return None
-            key = max(ws, key=len)
-            words |= forms(key) if self.match == "lemma" else {key}
-        for pat in self.patterns:
-            got = _pattern_words(pat)
+            got = _phrase_words(phrase, self.match == "lemma")
             if got is None:
                 return None
             words |= got
-        return AnyOf(frozenset(words))
+        for pat in self.patterns:
+            got = _pattern_words(pat)
+            if got is None:
+                got = _pattern_substrings(pat)
+                if got is None:
+                    return None
+                subs |= got
+            else:
+                words |= got
+        return AnyOf(frozenset(words), frozenset(subs))
 
     def any_match(self, doc) -> bool:
         """Is there at least one match? Stops at the first alternative that has one."""
@@ -555,9 +560,31 @@ def _lemmatised(nlp, phrases):
 
 
 
-def _pattern_words(pat: list[dict]) -> set[str] | None:
-    """Words one of which must occur for a token pattern to match (None if unknown)."""
+def _word_triggers(word: str, lemma: bool) -> set[str] | None:
+    """Trigger words for a token ``word`` (every inflected form when matching lemmas), each with
+    the written words spaCy cuts it out of; None if one of them is a number or a unit."""
+    out: set[str] = set()
+    for form in (forms(word) if lemma else (word,)):
+        got = trigger_forms(form)
+        if got is None:
+            return None
+        out |= got
+    return out
+
+
+def _phrase_words(phrase: str, lemma: bool) -> set[str] | None:
+    """Words one of which occurs wherever ``phrase`` matches: those of its best word; None if no
+    word of it will do."""
     best: set[str] | None = None
+    for w in words_of(phrase):
+        these = _word_triggers(w, lemma)
+        if these and (best is None or trigger_score(these) > trigger_score(best)):
+            best = these
+    return best
+
+
+def _required_values(pat: list[dict]):
+    """(key, values) of each token a match of ``pat`` must have, for the keys that name text."""
     for tok in pat:
         op = tok.get("OP")
         if op not in (None, "+", "1") and not (isinstance(op, str) and op.startswith("{") and
@@ -567,23 +594,38 @@ def _pattern_words(pat: list[dict]) -> set[str] | None:
             if key not in tok:
                 continue
             val = tok[key]
-            vals: list[str] | None = None
             if isinstance(val, str):
-                vals = [val]
+                yield key, [val]
             elif isinstance(val, dict) and set(val) == {"IN"} and isinstance(val["IN"], list) \
-                    and all(isinstance(v, str) for v in val["IN"]):
-                vals = list(val["IN"])
-            if not vals:
-                continue
-            got: set[str] = set()
-            ok = True
-            for v in vals:
-                ws = words_of(v)
-                if not ws:
-                    ok = False
-                    break
-                w = max(ws, key=len)
-                got |= set(forms(w)) if key == "LEMMA" else {w}
-            if ok and got and (best is None or trigger_score(got) > trigger_score(best)):
+                    and val["IN"] and all(isinstance(v, str) for v in val["IN"]):
+                yield key, list(val["IN"])
+
+
+def _pattern_substrings(pat: list[dict]) -> set[str] | None:
+    """Text one piece of which every match of a token pattern shows (a token's own text), for a
+    pattern with no trigger words ("#" "1"); None if unknown."""
+    best: set[str] | None = None
+    for key, vals in _required_values(pat):
+        if key == "LEMMA" or not all(v.strip() for v in vals):
+            continue
+        got = {v.lower() for v in vals}
+        if best is None or min(map(len, got)) > min(map(len, best)):
+            best = got
+    return best
+
+
+def _pattern_words(pat: list[dict]) -> set[str] | None:
+    """Words one of which must occur for a token pattern to match (None if unknown)."""
+    best: set[str] | None = None
+    for key, vals in _required_values(pat):
+        got: set[str] = set()
+        for v in vals:
+            # The best word of the value: one word ("safe") or several ("co-op", "n't").
+            these = _phrase_words(v, key == "LEMMA")
+            if not these:
+                break
+            got |= these
+        else:
+            if best is None or trigger_score(got) > trigger_score(best):
                 best = got
     return best

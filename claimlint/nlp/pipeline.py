@@ -85,7 +85,9 @@ class Analysis:
     @classmethod
     def of(cls, doc: Doc) -> Analysis:
         an = cls(len(doc))
-        text = an.text = doc.text
+        block = doc._.cl_block
+        # Doc.text rebuilds the text token by token; the block the Doc was made from has it.
+        text = an.text = block.text if block is not None else doc.text
         if len(doc):
             arr = doc.to_array([IDX, LENGTH])
             an.starts = arr[:, 0].tolist()
@@ -156,6 +158,27 @@ class Analysis:
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token span of the sentence holding token ``i``."""
         return self.sents[self.sentence_index(i)]
+
+    def sentences_with(self, words) -> list[int]:
+        """Indices of the sentences that have one of ``words`` (words as the pre-filter sees
+        them: runs of letters and digits of the lower-case text), in order."""
+        index = self.__dict__.get("_sentence_words")
+        if index is None:
+            from ..prefilter import WORD
+
+            index = {}
+            low = self.lower_text
+            starts, ends = self.starts, self.ends
+            for k, (ss, se) in enumerate(self.sents):
+                if se > ss:
+                    for w in set(WORD.findall(low, starts[ss], ends[se - 1])):
+                        index.setdefault(w, []).append(k)
+            self.__dict__["_sentence_words"] = index
+            self.__dict__["_sentence_word_set"] = set(index)
+        found: set[int] = set()
+        for w in self.__dict__["_sentence_word_set"].intersection(words):
+            found.update(index[w])
+        return sorted(found)
 
     def sentence_index(self, i: int) -> int:
         return max(bisect.bisect_right(self._sent_starts, i) - 1, 0)

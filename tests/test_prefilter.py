@@ -1,0 +1,74 @@
+"""The pre-filter must never hide a match: a rule's trigger words are words every match shows."""
+from __future__ import annotations
+
+import pytest
+
+from claimlint.nlp import glued
+from claimlint.prefilter import Features, trigger_forms
+from test_kinds import excerpts, rule_from
+
+
+def test_glued_tables_match_the_installed_tokenizer():
+    pytest.importorskip("spacy")
+    written, units = glued.build()
+    assert (written, units) == (glued.WRITTEN, glued.UNITS), \
+        "spaCy's tokenizer changed: paste the output of `python -m claimlint.nlp.glued` into claimlint/nlp/glued.py"
+    # The cut-out tokens really are absent from the written words, and the table says where to look.
+    assert "not" not in Features("It cannot hurt.").words and "cannot" in trigger_forms("not")
+    assert trigger_forms("mg") is None and trigger_forms("12") is None
+
+
+@pytest.mark.parametrize("body,text,expected", [
+    ("kind: phrase\nphrases: [not]\n", "It cannot hurt.", ["not"]),
+    ("kind: phrase\nphrases: [\"n't\"]\n", "It isn't risky.", ["n't"]),
+    ("kind: pattern\npatterns:\n  - [{LOWER: mg}]\n", "Take 5mg daily.", ["mg"]),
+    ("kind: pattern\npatterns:\n  - [{LEMMA: do}, {LOWER: {IN: [\"n't\", not]}}, {LOWER: hurt}]\n",
+     "It doesn't hurt.", ["doesn't hurt"]),
+    ("kind: pattern\npatterns:\n  - [{LOWER: {IN: [can, could]}}, {LOWER: not}, {LOWER: fail}]\n",
+     "It cannot fail.", ["cannot fail"]),
+])
+def test_tokens_cut_from_longer_words_still_match(body, text, expected):
+    # excerpts() also checks that the result is the same with the pre-filter off.
+    assert excerpts(rule_from(body), text) == expected
+
+
+def test_trigger_words_avoid_glued_and_common_words():
+    from claimlint.kinds.terms import _pattern_words, _phrase_words
+
+    assert _phrase_words("is not addictive", lemma=False) == {"addictive"}
+    assert _phrase_words("can not", lemma=False) == {"can", "cannot"}
+    assert _phrase_words("5 mg", lemma=False) is None
+    assert _pattern_words([{"LOWER": {"IN": ["n't", "not"]}}, {"LOWER": "safe"}]) == {"safe"}
+    assert _pattern_words([{"LOWER": "co-op"}]) == {"co"}
+    assert {"isn", "don", "not", "cannot"} <= _pattern_words([{"LOWER": {"IN": ["n't", "not"]}}])
+    assert _pattern_words([{"LOWER": "mg"}]) is None
+
+
+def test_document_features_find_the_blocks_each_trigger_holds_for(monkeypatch):
+    import re
+
+    from claimlint import prefilter
+    from claimlint.prefilter import AnyOf, DocumentFeatures, Trigger
+
+    texts = ["Opening hours", "We cannot promise a cure.", "It is 90% effective", "Seen by 3 people",
+             "Together we get there", "no trigger here"]
+    groups = {
+        "words": AnyOf(frozenset({"cannot", "hours"})),
+        "substrings": AnyOf(substrings=frozenset({"get", "promise a"})),
+        "chars": AnyOf(chars=re.compile("[0-9%]")),
+        "mixed": AnyOf(frozenset({"effective"}), frozenset({"seen by"})),
+    }
+    expected = {"words": {0, 1}, "substrings": {1, 4}, "chars": {2, 3}, "mixed": {2, 3}}
+    for automaton in (True, False):
+        monkeypatch.setattr(prefilter.SUBSTRINGS, "available", automaton)
+        feats = DocumentFeatures(texts)
+        for name, g in groups.items():
+            assert set(feats.blocks(g)) == expected[name], (name, automaton)
+            # and the same as testing each block on its own
+            assert {i for i, t in enumerate(texts) if g.test(prefilter.Features(t))} == expected[name]
+        both = Trigger((groups["words"], groups["substrings"]))
+        assert set(feats.passing(both)) == {1}
+    # A trigger made after a document's first look still finds its substrings.
+    feats = DocumentFeatures(["a brand new phrase appears"])
+    feats.blocks(groups["substrings"])
+    assert set(feats.blocks(AnyOf(substrings=frozenset({"new phrase"})))) == {0}
