@@ -25,9 +25,31 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _FIELDS = [f.name for f in dataclasses.fields(Finding) if f.name != "path"]
 
 
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of claimlint's own source: results cached by one build are never served by another,
+    even when the version number did not change (an install from a branch, a local edit)."""
+    global _code_digest
+    if _code_digest is None:
+        h = hashlib.sha256()
+        base = os.path.dirname(os.path.abspath(__file__))
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if name.endswith(".py"):
+                    path = os.path.join(dirpath, name)
+                    h.update(os.path.relpath(path, base).encode() + b"\0")
+                    with open(path, "rb") as fh:
+                        h.update(hashlib.sha256(fh.read()).digest())
+        _code_digest = h.hexdigest()[:16]
+    return _code_digest
+
+
 def engine_signature(pack_paths: list[str], model: str | None, extra: str = "") -> str:
     h = hashlib.sha256()
-    h.update(f"claimlint {__version__}\0model {model or 'blank'}\0{extra}\0".encode())
+    h.update(f"claimlint {__version__} {code_digest()}\0model {model or 'blank'}\0{extra}\0".encode())
     for p in sorted(pack_paths):
         h.update(p.encode("utf-8", "surrogateescape") + b"\0")
         try:

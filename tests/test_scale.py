@@ -69,6 +69,15 @@ def test_cache_is_invalidated_by_content_rules_and_packs(tmp_path):
     assert len(gens) == 1
 
 
+def test_cache_generation_follows_claimlint_s_own_code(monkeypatch):
+    from claimlint import cache
+
+    before = cache.engine_signature([], None)
+    assert cache.engine_signature([], None) == before
+    monkeypatch.setattr(cache, "_code_digest", "another-build")
+    assert cache.engine_signature([], None) != before
+
+
 def test_no_cache_writes_no_results_and_cache_false_writes_nothing(tmp_path):
     (tmp_path / "a.md").write_text("It is a cure.\n")
     run_cli("check", ".", "--no-cache", cwd=tmp_path)
