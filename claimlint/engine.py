@@ -473,13 +473,16 @@ def _worker_init(args: tuple, cache: bool) -> None:
                             prefilter=prefilter, cache=cache)
 
 
-def _worker_check(path: str) -> FileResult:
+def _worker_check(paths: list[str]) -> list[FileResult]:
     assert _worker_engine is not None
-    return _worker_engine.check_file(path)
+    return [_worker_engine.check_file(p) for p in paths]
 
 
 def _parallel(engine: Engine, files: list[str], jobs: int) -> Iterator[FileResult]:
-    """Results of ``files`` checked by ``jobs`` worker processes, in order, with a bounded queue."""
+    """Results of ``files`` checked by ``jobs`` worker processes, in order, with a bounded queue.
+
+    Files go to the workers in small batches: one task per file costs the parent a round trip per
+    file, and on a machine with as many workers as cores the parent's time is taken from them."""
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -493,21 +496,23 @@ def _parallel(engine: Engine, files: list[str], jobs: int) -> Iterator[FileResul
         _parent_engine = engine
     except ValueError:  # pragma: no cover - platforms without fork
         ctx = multiprocessing.get_context("spawn")
-    window = jobs * 8
+    # Enough batches to keep every worker busy to the end, none larger than 16 files.
+    size = max(1, min(16, len(files) // (jobs * 8)))
+    batches = (files[i:i + size] for i in range(0, len(files), size))
+    window = jobs * 4
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(engine._init_args, engine.cache is not None)) as pool:
         pending: deque = deque()
-        it = iter(files)
-        for path in it:
-            pending.append(pool.submit(_worker_check, path))
+        for batch in batches:
+            pending.append(pool.submit(_worker_check, batch))
             if len(pending) >= window:
                 break
         while pending:
-            result = pending.popleft().result()
-            nxt = next(it, None)
+            results = pending.popleft().result()
+            nxt = next(batches, None)
             if nxt is not None:
                 pending.append(pool.submit(_worker_check, nxt))
-            yield result
+            yield from results
 
 
 def _norm(text: str) -> str:
