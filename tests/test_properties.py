@@ -751,8 +751,6 @@ def test_cli_exit_codes(tmp_path_factory, docs, paragraphs, junk):
 # turns them into failures that ask for the marker to be removed)
 # ================================================================================================
 
-@pytest.mark.xfail(strict=True, reason="sources.decode: a <meta charset> naming a codec that is not "
-                   "a text encoding raises LookupError/UnicodeError instead of InputError")
 @pytest.mark.parametrize("charset", ["rot13", "hex", "base64", "undefined", "idna"])
 def test_bug_meta_charset_non_text_codec_is_input_error(charset):
     data = b"<meta charset=" + charset.encode() + b"><p>Caf\xe9</p>"
@@ -808,8 +806,6 @@ def test_bug_markdown_unclosed_links_take_quadratic_time():
     assert time.perf_counter() - t0 < 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="sources._decode_error counts 0x0A bytes as line breaks: wrong "
-                   "line/column for UTF-16/32 files and for files with CR line endings")
 @pytest.mark.parametrize("data,where", [
     (b"\xff\xfe" + "ok\n\u0a0aab".encode("utf-16-le") + b"\x00\xdc", (2, 4)),
     ("abc\r\rd\u00e9".encode("utf-8") + b"\xff", (3, 3)),
@@ -820,8 +816,6 @@ def test_bug_decode_error_position(data, where):
     assert (info.value.line, info.value.column) == where
 
 
-@pytest.mark.xfail(strict=True, reason="the CLI crashes with a traceback and exit status 1 (the "
-                   "'findings' status) on an HTML file declaring <meta charset=rot13>")
 def test_bug_cli_exit_status_on_meta_charset_rot13(tmp_path):
     (tmp_path / "a.html").write_bytes(b"<meta charset=rot13><p>Caf\xe9 cures insomnia</p>")
     proc = _cli("check", "--isolated", "a.html", cwd=tmp_path)
@@ -892,16 +886,11 @@ def test_bug_docx_content_controls_in_tables_are_skipped(table):
     assert "It cures cancer." in doc.text
 
 
-@pytest.mark.xfail(strict=True, reason="nlp.pipeline.analyse: spaCy's tokenizer cannot hash a lone "
-                   "surrogate, so check_document raises UnicodeEncodeError on such text")
 def test_bug_engine_crashes_on_lone_surrogate():
     doc = sources.parse("It cures \ud800 cancer.", "a.txt")
     engine().check_document(doc)
 
 
-@pytest.mark.xfail(strict=True, reason="sources.decode accepts <meta charset=unicode_escape>: "
-                   "backslash escapes in the file are decoded, so lines and columns no longer match "
-                   "the file, and '\\ud800' yields a lone surrogate that crashes the engine")
 @pytest.mark.parametrize("tail,line", [(b"\\n\\n\\nIt cures cancer.", 1), (b" \\ud800 It cures cancer.", 1)],
                          ids=["escaped-newlines", "escaped-surrogate"])
 def test_bug_meta_charset_unicode_escape(tail, line):

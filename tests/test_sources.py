@@ -145,7 +145,22 @@ class TestDecode:
     def test_declared_html_charset_is_honoured(self):
         raw = '<meta charset="iso-8859-1"><p>caf\u00e9</p>'.encode("latin-1")
         doc = sources.load("a.html", data=raw)
-        assert doc.blocks[0].text == "caf\u00e9" and doc.encoding == "iso-8859-1"
+        assert doc.blocks[0].text == "caf\u00e9" and doc.encoding == "cp1252"
+        # As in browsers, a page labelled Latin-1 is read as windows-1252: 0x93/0x94 are quotes.
+        raw = b'<meta charset="latin1"><p>\x93Fast\x94 relief, caf\xe9</p>'
+        assert sources.load("a.html", data=raw).blocks[0].text == "\u201cFast\u201d relief, caf\u00e9"
+
+    @pytest.mark.parametrize("label", ["rot13", "hex", "unicode_escape", "utf-7", "x-no-such-thing"])
+    def test_a_charset_pages_cannot_use_is_an_input_error(self, label):
+        raw = b"<meta charset=" + label.encode() + b"><p>caf\xe9</p>"
+        with pytest.raises(InputError, match="not an encoding of web pages"):
+            sources.load("a.html", data=raw)
+
+    def test_decode_error_position_counts_characters_and_every_line_end(self):
+        data = "ok\r\nd\u00e9j\u00e0\rvu ".encode("utf-16-le")
+        with pytest.raises(InputError) as exc:
+            sources.load("a.txt", data=codecs.BOM_UTF16_LE + data + b"\x00\xd8")
+        assert (exc.value.line, exc.value.column) == (3, 4)
 
     def test_binary_file(self):
         with pytest.raises(InputError, match="binary"):

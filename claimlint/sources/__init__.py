@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 
 from ..document import Document
 from ..errors import InputError
@@ -60,22 +61,70 @@ def decode(data: bytes, path: str, fmt: str) -> tuple[str, str, bool]:
     except UnicodeDecodeError as exc:
         if fmt == "html":
             charset = declared_charset(data)
-            if charset and charset.replace("_", "-") not in ("utf-8", "utf8"):
+            enc = web_encoding(charset) if charset else None
+            if charset and enc is None:
+                raise InputError(path, f"declares {charset!r}, which is not an encoding of web "
+                                       "pages; save it as UTF-8") from None
+            if enc is not None and enc != "utf-8":
                 try:
-                    codecs.lookup(charset)
-                except LookupError:
-                    raise InputError(path, f"declares unknown encoding {charset!r}") from None
-                try:
-                    return data.decode(charset), charset, False
+                    return data.decode(enc), enc, False
                 except UnicodeDecodeError as exc2:
-                    raise _decode_error(path, data, exc2, charset) from None
+                    raise _decode_error(path, data, exc2, enc) from None
         raise _decode_error(path, data, exc, "utf-8") from None
 
 
+# The encodings of the WHATWG Encoding Standard that Python can decode, by Python's codec name.
+# A page may declare only these: anything else a browser would not use either, and some of
+# Python's codecs are not text encodings at all (hex, rot13, zlib) or would rewrite the text
+# (unicode_escape turns "\n" into a line break and move every position after it).
+_WEB_ENCODINGS = {
+    "utf-8", "cp866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+    "iso8859-7", "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15",
+    "iso8859-16", "koi8-r", "koi8-u", "mac-roman", "cp874", "cp1250", "cp1251", "cp1252",
+    "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "mac-cyrillic", "gbk", "gb18030",
+    "big5", "euc_jp", "iso2022_jp", "cp932", "cp949", "utf-16-le", "utf-16-be",
+}
+# Labels the standard maps to another encoding than Python would.
+_WEB_ALIASES = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252", "gb2312": "gbk",
+                "iso8859-9": "cp1254", "iso8859-11": "cp874", "utf-16": "utf-16-le",
+                "shift_jis": "cp932", "euc_kr": "cp949"}
+
+
+# Labels of the standard that Python does not know.
+_WEB_LABELS = {"x-mac-cyrillic": "mac-cyrillic", "x-mac-ukrainian": "mac-cyrillic",
+               "windows-874": "cp874", "tis-620": "cp874", "iso-8859-8-i": "iso8859-8",
+               "x-sjis": "cp932", "ms932": "cp932", "windows-31j": "cp932",
+               "x-euc-jp": "euc_jp", "x-gbk": "gbk", "x-cp1250": "cp1250", "x-cp1251": "cp1251",
+               "x-cp1252": "cp1252", "x-cp1253": "cp1253", "x-cp1254": "cp1254",
+               "x-cp1255": "cp1255", "x-cp1256": "cp1256", "x-cp1257": "cp1257",
+               "x-cp1258": "cp1258", "unicode-1-1-utf-8": "utf-8", "unicode11utf8": "utf-8",
+               "unicode20utf8": "utf-8", "x-unicode20utf8": "utf-8"}
+
+
+def web_encoding(label: str) -> str | None:
+    """The Python codec for an HTML ``charset`` label, or None if pages may not use it."""
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup(_WEB_LABELS.get(label, label)).name
+    except (LookupError, ValueError):
+        return None
+    name = _WEB_ALIASES.get(name, name)
+    return name if name in _WEB_ENCODINGS else None
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _decode_error(path: str, data: bytes, exc: UnicodeDecodeError, enc: str) -> InputError:
-    good = data[: exc.start]
-    line = good.count(b"\n") + 1
-    col = len(good[good.rfind(b"\n") + 1:].decode(enc, errors="replace")) + 1
+    """The error for the first undecodable byte, at its line and column in the decoded text
+    (line ends as everywhere else: LF, CRLF or a lone CR; columns count characters)."""
+    try:
+        good = data[: exc.start].decode(enc)
+    except (UnicodeError, LookupError):  # pragma: no cover - the prefix decoded before
+        good = data[: exc.start].decode("latin-1")
+    ends = list(_LINE_END.finditer(good))
+    line = len(ends) + 1
+    col = len(good) - (ends[-1].end() if ends else 0) + 1
     bad = data[exc.start: exc.start + 1]
     return InputError(
         path,
@@ -86,9 +135,16 @@ def _decode_error(path: str, data: bytes, exc: UnicodeDecodeError, enc: str) -> 
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse(text: str, path: str = "<text>", fmt: str | None = None) -> Document:
     """Build a :class:`Document` from already decoded text."""
     fmt = fmt or format_for(path)
+    if _SURROGATE.search(text):
+        # A lone surrogate (only a caller's string can hold one: decoding is strict) is not a
+        # character: it cannot be written out or tokenized. U+FFFD keeps every position.
+        text = _SURROGATE.sub("\ufffd", text)
     comments: list = []
     if fmt == "markdown":
         res = read_markdown(text)
