@@ -305,7 +305,16 @@ class Engine:
         except InputError as exc:
             return FileResult(display, diagnostics=[Diagnostic(display, exc.message, exc.line,
                                                                exc.column)])
-        result = self.check_document(doc, rules)
+        except ClaimlintError:
+            raise
+        except Exception as exc:  # a reader bug must not stop the other files being checked
+            return FileResult(display, diagnostics=[_internal_error(display, "reading", exc)])
+        try:
+            result = self.check_document(doc, rules)
+        except ClaimlintError:
+            raise
+        except Exception as exc:
+            return FileResult(display, diagnostics=[_internal_error(display, "checking", exc)])
         if key is not None and not result.diagnostics:
             self.cache.put(key, result.findings)
         if keep_documents:
@@ -461,6 +470,15 @@ PARALLEL_MIN_FILES = 16  # below this, starting workers (each loads spaCy) costs
 
 _worker_engine: Engine | None = None
 _parent_engine: Engine | None = None  # inherited by forked workers, pipeline and rules ready
+
+
+def _internal_error(display: str, stage: str, exc: BaseException) -> Diagnostic:
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+    return Diagnostic(display, f"internal error while {stage} the file ({type(exc).__name__}{where}: "
+                               f"{str(exc)[:200]}); the file was not checked -- please report it")
 
 
 def _worker_init(args: tuple, cache: bool) -> None:

@@ -155,3 +155,23 @@ def test_sources_never_guess_an_encoding():
     with pytest.raises(Exception) as exc:
         sources.load("x.txt", data=b"\xff\xfe\xfd not utf16 without a real bom? \xc3")
     assert "x.txt" in str(exc.value)
+
+
+def test_a_reader_or_pipeline_bug_loses_only_its_own_file(tmp_path, monkeypatch):
+    (tmp_path / "a.md").write_text("Our drops cure insomnia.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Our drops cure insomnia.\n", encoding="utf-8")
+    engine = Engine(Config(root=str(tmp_path)))
+    real = sources.read_markdown
+
+    def broken(text):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(sources, "read_markdown", broken)
+    a, b = engine.check_paths([str(tmp_path)])
+    assert a.findings == [] and "internal error while reading the file (RecursionError" in \
+        a.diagnostics[0].message
+    assert [f.rule for f in b.findings if f.rule == "claims/cure-claim"] and not b.diagnostics
+    monkeypatch.setattr(sources, "read_markdown", real)
+    monkeypatch.setattr(engine, "check_document", lambda doc, rules=None: 1 / 0)
+    assert "internal error while checking the file (ZeroDivisionError" in \
+        engine.check_file(str(tmp_path / "b.txt")).diagnostics[0].message
