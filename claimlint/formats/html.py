@@ -343,6 +343,13 @@ class HtmlFormatter(Formatter):
                         f"noreferrer\">documentation</a></dd>")
         return f"<dl>{''.join(rows)}</dl>" if rows else ""
 
+    def _card(self, tag: str, cls: str, f: Finding, fid: str, info: dict, linked: bool,
+              attrs: str = "") -> str:
+        """A finding's card (or a document-level finding's banner): head, message and details."""
+        return (f"<{tag} class=\"{cls} {severity_class(f.severity)} {category_class(f.category)}\" "
+                f"id=\"{fid}\"{attrs}>{self._head(f, fid if linked else '')}"
+                f"<div class=\"msg\">{esc(info['message'])}</div>{self._details(f, info)}</{tag}>\n")
+
     def _head(self, f: Finding, fid: str) -> str:
         where = f"line {int(f.line)}, column {int(f.column)}"
         back = (f" <a class=\"back\" href=\"#{fid}-t\" title=\"Show in the text\">{where}</a>"
@@ -434,12 +441,8 @@ class HtmlFormatter(Formatter):
         spans = [f for f in findings if f.scope != "document"]
         document = result.document
         for f in doc_level:
-            info = infos[id(f)]
-            fid = ids[id(f)] if document is not None else ""
-            parts.append(f"<div class=\"banner doc-finding {severity_class(f.severity)} "
-                         f"{category_class(f.category)}\" id=\"{ids[id(f)]}\" role=\"note\">"
-                         f"{self._head(f, fid)}<div class=\"msg\">{esc(info['message'])}</div>"
-                         f"{self._details(f, info)}</div>\n")
+            parts.append(self._card("div", "banner doc-finding", f, ids[id(f)], infos[id(f)],
+                                    document is not None, ' role="note"'))
 
         if document is not None:
             parts.append(self._text(document.text, spans, doc_level, ids, infos))
@@ -449,12 +452,8 @@ class HtmlFormatter(Formatter):
         if spans:
             parts.append("<h3>Findings in the text</h3>\n<ol class=\"findings\">\n")
             for f in spans:
-                info = infos[id(f)]
-                fid = ids[id(f)] if document is not None else ""
-                parts.append(f"<li class=\"card {severity_class(f.severity)} "
-                             f"{category_class(f.category)}\" id=\"{ids[id(f)]}\">"
-                             f"{self._head(f, fid)}<div class=\"msg\">{esc(info['message'])}</div>"
-                             f"{self._details(f, info)}</li>\n")
+                parts.append(self._card("li", "card", f, ids[id(f)], infos[id(f)],
+                                        document is not None))
             parts.append("</ol>\n")
         parts.append("</div>\n</details>\n")
         self.out.write("".join(parts))

@@ -261,28 +261,16 @@ class Terms:
         return self.__dict__["_trigger"]
 
     def _derive_trigger(self) -> AnyOf | None:
-        words: set[str] = set()
-        subs: set[str] = set()
-        for phrase in self.phrases:
-            got = _phrase_words(phrase, self.match == "lemma")
-            if got is None:
-                return None
-            words |= got
-        for pat in self.patterns:
-            got = _pattern_words(pat)
-            if got is None:
-                got = _pattern_substrings(pat)
-                if got is None:
-                    return None
-                subs |= got
-            else:
-                words |= got
+        own = self._matcher_trigger()
+        if own is None:
+            return None
+        subs = set(own.substrings)
         for rx in self.regexes:
             lits = regex_literals(rx.pattern)
             if lits is None:
                 return None
             subs |= lits
-        trig = AnyOf(frozenset(words), frozenset(subs))
+        trig = AnyOf(own.words, frozenset(subs))
         for alt in self.alternatives:
             t = alt.trigger()
             if t is None:
@@ -349,6 +337,7 @@ class Terms:
         return own.test(feats)
 
     def _matcher_trigger(self) -> AnyOf | None:
+        """What the phrases and token patterns need (None: they could match anywhere)."""
         words: set[str] = set()
         subs: set[str] = set()
         for phrase in self.phrases:
