@@ -60,3 +60,167 @@ def test_broken_word_file_is_a_clear_error(tmp_path):
         sources.load(str(bad))
     proc = run_cli("check", "broken.docx", cwd=tmp_path)
     assert proc.returncode == 2 and "broken.docx: not a readable Word document" in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# Word markup python-docx's own reading gets wrong: merged cells, content controls, tracked changes
+# ------------------------------------------------------------------------------------------------
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _p(*inline: str) -> str:
+    return f"<w:p>{''.join(inline)}</w:p>"
+
+
+def _tc(*blocks: str, props: str = "") -> str:
+    tc_pr = f"<w:tcPr>{props}</w:tcPr>" if props else ""
+    return f"<w:tc>{tc_pr}{''.join(blocks) or '<w:p/>'}</w:tc>"
+
+
+def _tr(*cells: str) -> str:
+    return f"<w:tr>{''.join(cells)}</w:tr>"
+
+
+def _tbl(*rows: str) -> str:
+    return f"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def _sdt(*content: str) -> str:
+    return (f'<w:sdt><w:sdtPr><w:alias w:val="Box"/><w:id w:val="7"/></w:sdtPr>'
+            f"<w:sdtContent>{''.join(content)}</w:sdtContent></w:sdt>")
+
+
+def _ins(*runs: str, tag: str = "ins") -> str:
+    return f'<w:{tag} w:id="1" w:author="Editor" w:date="2024-05-01T00:00:00Z">{"".join(runs)}</w:{tag}>'
+
+
+def _deleted(text: str, tag: str = "del") -> str:
+    return (f'<w:{tag} w:id="2" w:author="Editor" w:date="2024-05-01T00:00:00Z">'
+            f'<w:r><w:delText xml:space="preserve">{text}</w:delText></w:r></w:{tag}>')
+
+
+def _word(tmp_path, *body_xml: str, name: str = "edited.docx"):
+    """A .docx (python-docx's template) whose body holds ``body_xml`` before its section settings."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    d = docx.Document()
+    sect_pr = d.element.body.find(qn("w:sectPr"))
+    wrapper = parse_xml(f"<w:body {nsdecls('w')}>{''.join(body_xml)}</w:body>")
+    for child in list(wrapper):
+        sect_pr.addprevious(child)
+    path = tmp_path / name
+    d.save(str(path))
+    return path
+
+
+def _lines(path) -> list[str]:
+    return sources.load(str(path)).text.split("\n")
+
+
+@pytest.mark.parametrize("props,lines", [
+    ("<w:vMerge/>", ["Our tea cures colds."]),
+    ('<w:vMerge w:val="continue"/>', ["Our tea cures colds."]),
+    ('<w:vMerge w:val="sideways"/>', ["left", "Our tea cures colds."]),
+    ('<w:gridSpan w:val="abc"/>', ["left", "Our tea cures colds."]),
+    ('<w:gridSpan w:val="0"/>', ["left", "Our tea cures colds."]),
+    ('<w:gridSpan w:val="-3"/>', ["left", "Our tea cures colds."]),
+    ('<w:gridSpan w:val="99999999999999999999"/>', ["left", "Our tea cures colds."]),
+    ('<w:gridSpan w:val="abc"/><w:vMerge/>', ["Our tea cures colds."]),
+], ids=["vmerge-first-row", "vmerge-continue-first-row", "vmerge-unknown", "gridspan-text",
+        "gridspan-zero", "gridspan-negative", "gridspan-huge", "both"])
+def test_odd_cell_properties_are_read_not_raised(tmp_path, props, lines):
+    # python-docx's row.cells raised ValueError on these (outside read_docx's error handling).
+    path = _word(tmp_path, _tbl(_tr(_tc(_p(_run("left")), props=props),
+                                    _tc(_p(_run("Our tea cures colds."))))), _p(_run("After.")))
+    assert _lines(path) == lines + ["After."]
+
+
+def test_vertically_merged_cell_is_read_once(tmp_path):
+    d = docx.Document()
+    table = d.add_table(rows=3, cols=3)
+    top = table.cell(0, 0)
+    top.text = "This balm soothes burns."
+    top.merge(table.cell(2, 0))                     # down three rows
+    table.cell(0, 1).merge(table.cell(1, 2))        # two rows by two columns
+    table.cell(0, 1).text = "Block of four."
+    table.cell(2, 1).text = "b"
+    table.cell(2, 2).text = "c"
+    d.add_paragraph("Below the table.")
+    d.save(str(tmp_path / "merged.docx"))
+    assert _lines(tmp_path / "merged.docx") == ["This balm soothes burns.", "Block of four.", "b", "c",
+                                                "Below the table."]
+
+
+def test_vertical_merge_written_as_xml_is_read_once(tmp_path):
+    path = _word(tmp_path, _tbl(
+        _tr(_tc(_p(_run("Merged down.")), props='<w:vMerge w:val="restart"/>'), _tc(_p(_run("one")))),
+        _tr(_tc(props='<w:vMerge w:val="continue"/>'), _tc(_p(_run("two")))),
+        _tr(_tc(props="<w:vMerge/>"), _tc(_p(_run("three")))),
+        _tr(_tc(_p(_run("Not merged."))), _tc(_p(_run("four"))))))
+    assert _lines(path) == ["Merged down.", "one", "two", "three", "Not merged.", "four"]
+
+
+def test_content_controls_are_read_in_order(tmp_path):
+    path = _word(
+        tmp_path,
+        _sdt(_p(_run("A paragraph in a control."))),
+        _tbl(_sdt(_tr(_tc(_p(_run("A row in a control."))), _tc(_p(_run("Its neighbour."))))),
+             _tr(_sdt(_tc(_p(_run("A cell in a control.")))),
+                 _tc(_sdt(_p(_run("A paragraph in a control in a cell.")))))),
+        _sdt(_tbl(_tr(_tc(_p(_run("A table in a control."))))),
+             _sdt(_p(_run("Controls in controls.")))),
+        _p(_run("Plain "), _sdt(_run("inline")), _run(" text.")),
+        '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr></w:sdt>',  # no content: nothing to read
+    )
+    assert _lines(path) == ["A paragraph in a control.", "A row in a control.", "Its neighbour.",
+                            "A cell in a control.", "A paragraph in a control in a cell.",
+                            "A table in a control.", "Controls in controls.", "Plain inline text."]
+
+
+def test_tracked_changes_read_as_displayed(tmp_path):
+    path = _word(
+        tmp_path,
+        _p(_run("Our syrup "), _ins(_run("calms ")), _deleted("fixes "), _run("coughs.")),
+        _p(_deleted("A whole deleted sentence."), _run("Kept.")),
+        _p(_ins(_run("Inserted whole."))),
+        _p(_deleted("Moved away. ", tag="moveFrom"), _ins(_run("Moved here."), tag="moveTo")),
+        _p('<w:hyperlink w:anchor="top">', _run("Link "), _ins(_run("text")), "</w:hyperlink>", _run(".")),
+        _tbl(_tr(_tc(_p(_ins(_run("In a cell."))), _p(_deleted("Gone."))))),
+    )
+    assert _lines(path) == ["Our syrup calms coughs.", "Kept.", "Inserted whole.", "Moved here.",
+                            "Link text.", "In a cell.", ""]
+
+
+def test_merged_cells_controls_and_insertions_are_located(tmp_path):
+    _word(
+        tmp_path,
+        _p(_run("Price list")),
+        _tbl(_tr(_tc(_p(_run("This balm is a cure-all.")), props='<w:vMerge w:val="restart"/>'),
+                 _tc(_p(_run("Small")))),
+             _tr(_tc(props="<w:vMerge/>"), _tc(_p(_run("Large")))),
+             _sdt(_tr(_tc(_p(_run("Studies show it helps you rest."))),
+                      _tc(props='<w:gridSpan w:val="abc"/>')))),
+        _p(_run("Our lozenges "), _ins(_run("cure ")), _deleted("are a miracle cure for "),
+           _run("sore throats.")),
+        name="prices.docx",
+    )
+    (tmp_path / ".claimlint.yaml").write_text("packs: [starter]\n")
+    proc = run_cli("check", "prices.docx", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    found = sorted((f["rule"], f["line"], f["column"], f["excerpt"])
+                   for f in json.loads(proc.stdout)["findings"])
+    assert found == [("starter/cure-words", 2, 16, "cure-all"),
+                     ("starter/cure-words", 7, 14, "cure"),
+                     ("starter/studies-show", 5, 1, "Studies show")]
+
+
+def test_style_without_a_value_is_a_plain_paragraph(tmp_path):
+    # python-docx raises InvalidXmlError (neither KeyError nor ValueError) for <w:pStyle/>.
+    path = _word(tmp_path, '<w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t>No style id.</w:t></w:r></w:p>',
+                 '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>A heading</w:t></w:r></w:p>')
+    doc = sources.load(str(path))
+    assert doc.text == "No style id.\nA heading"
+    assert [b.kind for b in doc.blocks] == ["paragraph", "heading"]
