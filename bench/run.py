@@ -4,7 +4,7 @@ workers, the cache and memory, measured in one run and printed side by side.
 
 Setup (once, in the project's virtual environment)::
 
-    pip install -e '.[bench]'          # claimlint, plus proselint and psutil for the comparison
+    pip install -e '.[bench]'          # claimlint, plus proselint for the comparison
 
 Run::
 

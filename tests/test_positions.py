@@ -107,6 +107,26 @@ def test_markdown_blockquote_and_soft_wrap():
     assert (fs[0].line, fs[0].column, fs[0].end_line, fs[0].end_column) == (1, 7, 2, 7)
 
 
+def test_markdown_lone_delimiters_deep_quotes_and_empty_comments():
+    text = ("Take 2*3 of the miracle cure, not file_name_here.\n"
+            "\n"
+            + ">" * 3000 + " No side effects.\n"
+            "\n"
+            "Note <!--> completely safe <!---> and guaranteed results.\n")
+    check_all(text, "a.md", [(1, 17, "miracle cure"), (3, 3005, "side effects"),
+                             (5, 12, "completely safe"), (5, 39, "guaranteed results")])
+    assert [b.text for b in sources.parse(text, "a.md").blocks] == [
+        "Take 2*3 of the miracle cure, not file_name_here.", "No side effects.",
+        "Note completely safe and guaranteed results."]
+
+
+def test_html_end_br_and_empty_comment():
+    text = "<p>No side</br>effects <!--> and completely <!---> safe.</p>"
+    doc, fs = findings(text, "a.html")
+    assert [b.text for b in doc.blocks] == ["No side effects and completely safe."]
+    assert [(f.column, f.excerpt) for f in fs] == [(7, "side</br>effects"), (34, "completely <!---> safe")]
+
+
 def test_html_nested_inline_tags_and_entities():
     text = (
         "<html><head><title>A miracle cure?</title><style>p{}/* side effects */</style></head>\n"

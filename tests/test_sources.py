@@ -7,6 +7,7 @@ import pytest
 
 from claimlint import sources
 from claimlint.errors import InputError
+from claimlint.sources.markdown import MAX_NESTING
 
 
 def texts(text: str, name: str) -> list[str]:
@@ -80,6 +81,66 @@ class TestMarkdown:
     def test_unterminated_constructs_are_literal(self):
         assert texts("An [open bracket and `tick and <tag\n", "a.md") == ["An [open bracket and `tick and <tag"]
 
+    def test_unpaired_emphasis_delimiters_stay_text(self):
+        md = "Mix 2*3 scoops as per file_name_here, then *stir and _shake.\n"
+        assert texts(md, "a.md") == ["Mix 2*3 scoops as per file_name_here, then *stir and _shake."]
+        assert texts("Results may vary.*\n\n*Individual results vary.\n", "a.md") == \
+            ["Results may vary.*", "*Individual results vary."]
+
+    def test_paired_emphasis_delimiters_are_removed(self):
+        md = "**Bold** and *slanted* and __strong__ and _light_ and ~~gone~~ and in*tra*word.\n"
+        assert texts(md, "a.md") == ["Bold and slanted and strong and light and gone and intraword."]
+        # CommonMark pairs what it can and leaves the rest as text.
+        assert texts("**half open* then 3*4*5 and a_b_c.\n", "a.md") == ["*half open then 345 and a_b_c."]
+        assert texts("~single tilde~ and ~~~three~~~\n", "a.md") == ["~single tilde~ and ~~~three~~~"]
+
+    def test_code_span_closes_only_on_a_run_of_the_same_length(self):
+        assert texts("Keep `` a ` b `` out, and [no `link](/x`) here.\n", "a.md") == ["Keep out, and [no ) here."]
+
+    def test_empty_comments_end_at_once(self):
+        doc = sources.parse("Before <!--> middle <!---> after.\n\n<!-->\nNext.\n", "a.md")
+        assert [b.text for b in doc.blocks] == ["Before middle after.", "Next."]
+        assert [c[2] for c in doc.comments] == ["", "", ""]
+
+    def test_deep_nesting_does_not_recurse_without_limit(self):
+        md = ">" * 20000 + " Deeply quoted.\n"
+        doc = sources.parse(md, "a.md")
+        assert [b.text for b in doc.blocks] == ["Deeply quoted."]
+        assert doc.blocks[0].map.span(0, 6) == (20001, 20007)
+        # Deeper than the limit, list markers are text; their content still maps back exactly.
+        md = "- " * 5000 + "Deeply listed.\n"
+        doc = sources.parse(md, "a.md")
+        blk = doc.blocks[0]
+        assert blk.text == "- " * (5000 - MAX_NESTING) + "Deeply listed."
+        start = blk.text.index("Deeply")
+        assert md[slice(*blk.map.span(start, start + 6))] == "Deeply"
+
+    def test_nesting_within_the_limit_is_unchanged(self):
+        md = "> > > quoted\n> > > - item\n>\n> lazy\n" + "".join("  " * k + "- level\n" for k in range(12))
+        assert kinds(md, "a.md") == [("paragraph", "quoted"), ("list-item", "item"), ("paragraph", "lazy")] + \
+            [("list-item", "level")] * 12
+
+    @pytest.mark.parametrize("text", [
+        "[a](" * 16384, "![" * 32768, "x " + "<![CDATA[" * 7281, "[" * 65536, "[^" * 32768,
+        "[a][" * 16384, "[" * 32768 + "]" * 32768, "[`" * 32768, "<a@" + "." * 65533,
+        "*a_ " * 16384, "".join("`" * k + " " for k in range(1, 360)),
+        ">" * 40 + " x\n" + "y\n" * 32000,
+    ], ids=["unclosed-links", "unclosed-images", "cdata", "brackets", "footnotes", "references",
+            "nested-brackets", "brackets-and-ticks", "autolink", "emphasis", "tick-runs", "lazy-lines"])
+    def test_pathological_blocks_take_linear_time(self, text):
+        import time
+
+        t0 = time.perf_counter()
+        sources.parse(text, "a.md")
+        assert time.perf_counter() - t0 < 2.0  # about 0.3 s; the quadratic scans took 10-180 s
+
+    def test_long_link_text_still_links(self):
+        label = "word " * 400
+        doc = sources.parse(f"See [{label}](https://x.org/long) now.\n", "a.md")
+        blk = doc.blocks[0]
+        assert [(l.start, l.href) for l in blk.links] == [(4, "https://x.org/long")]
+        assert blk.text == "See " + label.strip() + " now."
+
 
 class TestHtml:
     def test_invisible_elements_are_skipped(self):
@@ -104,6 +165,14 @@ class TestHtml:
 
     def test_malformed_markup_does_not_lose_text(self):
         assert texts("<p>a < b and <unclosed text</p><p>x > y", "a.html") == ["a < b and <unclosed text", "x > y"]
+
+    def test_empty_comments_end_at_once(self):
+        doc = sources.parse("<!--><p>Shown.</p><!---><p>Also shown.</p><!---->x", "a.html")
+        assert [b.text for b in doc.blocks] == ["Shown.", "Also shown.", "x"]
+        assert [c[:2] for c in doc.comments] == [(0, 5), (18, 24), (42, 49)]
+
+    def test_end_br_is_a_line_break(self):
+        assert texts("<p>Results</br>vary by <b>user</BR >age</b></p>", "a.html") == ["Results vary by user age"]
 
     def test_list_items_and_cells(self):
         html = "<ul><li>One</li><li>Two</li></ul><table><tr><td>A</td><th>B</th></tr></table><h2>Head</h2>"

@@ -139,9 +139,15 @@ class HtmlExtractor:
                 self._text(pos, m.start())
             tok = m.group(0)
             if tok == "<!--":
-                close = text.find("-->", m.end(), end)
-                stop = end if close < 0 else close + 3
-                self.comments.append((m.start(), stop, text[m.end():close if close >= 0 else end]))
+                if text.startswith(">", m.end(), end) or text.startswith("->", m.end(), end):
+                    # "<!-->" and "<!--->" are whole, empty comments, as browsers read them.
+                    stop = text.index(">", m.end()) + 1
+                    body = ""
+                else:
+                    close = text.find("-->", m.end(), end)
+                    stop = end if close < 0 else close + 3
+                    body = text[m.end():close if close >= 0 else end]
+                self.comments.append((m.start(), stop, body))
                 if not skip_stack:
                     self._builder.gap(m.start(), stop)
                 pos = stop
@@ -227,6 +233,9 @@ class HtmlExtractor:
             self._sup.append(len(self._builder))
 
     def _close(self, name: str, start: int, end: int) -> None:
+        if name == "br":  # browsers read "</br>" as "<br>"
+            self._builder.space(start, end)
+            return
         if name in BLOCK_KIND:
             self._flush()
             return
