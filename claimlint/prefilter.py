@@ -35,9 +35,10 @@ def trigger_forms(word: str) -> frozenset[str] | None:
 class Features:
     """What the triggers test, computed once per block."""
 
-    __slots__ = ("lower", "_words")
+    __slots__ = ("text", "lower", "_words")
 
     def __init__(self, text: str):
+        self.text = text
         self.lower = text.lower()
         self._words: set[str] | None = None
 

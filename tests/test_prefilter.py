@@ -72,3 +72,57 @@ def test_document_features_find_the_blocks_each_trigger_holds_for(monkeypatch):
     feats = DocumentFeatures(["a brand new phrase appears"])
     feats.blocks(groups["substrings"])
     assert set(feats.blocks(AnyOf(substrings=frozenset({"new phrase"})))) == {0}
+
+
+def _planned_blocks(rule, text: str, name: str = "x.md") -> list[str]:
+    """The blocks the engine would analyse for ``rule`` alone."""
+    from claimlint import sources
+    from claimlint.config import Config
+    from claimlint.engine import ActiveRule, Engine
+
+    doc = sources.parse(text, name)
+    plan = Engine(Config(), packs=[])._plan(doc, [ActiveRule(rule, "warning")])
+    return [doc.blocks[i].text for _, blocks in (plan or []) for i in blocks]
+
+
+def test_block_filter_asks_for_every_word_of_a_pattern():
+    rule = rule_from("kind: pattern\npatterns:\n"
+                     "  - [{LOWER: {IN: [most, majority]}}, {LOWER: of, OP: \"?\"}, {LOWER: patients},"
+                     " {LEMMA: {IN: [notice, report]}}]\n")
+    text = "We noticed the rain.\n\nMost of the rooms are quiet.\n\nMost patients notice a change.\n"
+    # The trigger holds for all three blocks; only the last has a word of every token.
+    assert _planned_blocks(rule, text) == ["Most patients notice a change."]
+    assert excerpts(rule, text, name="x.md") == ["Most patients notice"]
+
+
+def test_block_filter_asks_for_every_word_of_a_phrase():
+    rule = rule_from("kind: phrase\nphrases: [no side effects, risk-free]\n")
+    text = "No parking.\n\nSide effects are listed below.\n\nIt has no side effects.\n\nA free, risk-free trial.\n"
+    assert _planned_blocks(rule, text) == ["It has no side effects.", "A free, risk-free trial."]
+    assert excerpts(rule, text) == ["no side effects", "risk-free"]
+
+
+def test_block_filter_runs_regexes_on_each_block():
+    rule = rule_from("kind: regex\nregex: ['\\bfaster[^.]{0,20}\\bthan\\b']\n")
+    text = "Faster checkout.\n\nSooner than planned.\n\nIt works faster than pills.\n"
+    assert _planned_blocks(rule, text) == ["It works faster than pills."]
+    assert excerpts(rule, text) == ["faster than"]
+
+
+@pytest.mark.parametrize("pattern,safe", [
+    (r"\bfaster[^.;:]{0,60}?\bthan\b", True),    # '^' in a class is no anchor
+    (r"(?<!not )\bsafe\b", True),                 # negative lookaround: a block alone allows more
+    (r"^I\b", False), (r"safe$", False), (r"(?<=very )safe", False), (r"safe(?= and)", False),
+    (r"\Bsafe", False), (r"(?:a|^b)safe", False), (r"\p{L}+safe", False),
+])
+def test_regexes_judged_on_a_block_alone_only_when_that_is_sound(pattern, safe):
+    from claimlint.kinds.terms import _block_safe
+
+    assert _block_safe(pattern) is safe
+
+
+def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
+    rule = rule_from("kind: regex\nregex: ['^Cures\\b']\n")
+    text = "It cures.\n\nCures everything.\n"
+    assert _planned_blocks(rule, text) == ["It cures.", "Cures everything."]
+    assert excerpts(rule, text) == ["Cures"]

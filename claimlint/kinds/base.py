@@ -7,10 +7,10 @@ import bisect
 import difflib
 import string
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..errors import PackError
-from ..prefilter import Trigger
+from ..prefilter import Features, Trigger
 from ..yamlutil import LDict, LList
 
 
@@ -199,6 +199,11 @@ class Rule:
 
     def requirement_trigger(self) -> Trigger | None:
         """For a document-level rule: the blocks its requirement may be met in (None: any)."""
+        return None
+
+    def block_filter(self) -> Callable[[Features], bool] | None:
+        """A finer test, run on each block that passed the analysis trigger: False only when the
+        rule cannot match in that block (None: no finer test). It may raise ``RegexTimeout``."""
         return None
 
     def triggers(self) -> tuple[Trigger | None, Trigger | None]:

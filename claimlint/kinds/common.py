@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..nlp.analysis import cl as _cl
 
-from typing import Iterator
+from typing import Callable, Iterator
 
-from ..prefilter import AnyOf, Trigger
+from ..prefilter import AnyOf, Features, Trigger
 from .base import AnalyzedDocument, Hit, Opt, Rule
 from .terms import UNLESS, Terms, filter_matches
 
@@ -46,6 +46,17 @@ class SentenceRule(Rule):
 
     def main_trigger(self) -> AnyOf | None:  # pragma: no cover - abstract
         return None
+
+    def main_filter(self) -> Callable[[Features], bool] | None:
+        """The finer per-block test of the kind's own matching (None: none)."""
+        return None
+
+    def block_filter(self) -> Callable[[Features], bool] | None:
+        # A rule with explicit triggers is run wherever its author said.
+        if "_block_filter" not in self.__dict__:
+            self.__dict__["_block_filter"] = None if self.meta.triggers is not None \
+                else self.main_filter()
+        return self.__dict__["_block_filter"]
 
     def fire_trigger(self) -> Trigger | None:
         main = self.main_trigger()

@@ -29,6 +29,9 @@ class PatternRule(SentenceRule):
     def main_trigger(self) -> AnyOf | None:
         return self.terms.trigger()
 
+    def main_filter(self):
+        return self.terms.block_filter()
+
     def prepare(self, nlp) -> None:
         super().prepare(nlp)
         self.terms.prepare(nlp, self)

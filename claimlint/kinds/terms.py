@@ -278,6 +278,12 @@ class Terms:
             trig = trig | t
         return trig
 
+    def block_filter(self):
+        """A per-block test finer than :meth:`trigger` (see :func:`terms_block_filter`)."""
+        if "_block_filter" not in self.__dict__:
+            self.__dict__["_block_filter"] = terms_block_filter(self)
+        return self.__dict__["_block_filter"]
+
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp, owner: object = None) -> None:
         """Register this term set with ``owner``'s matcher hub (default: a hub of its own)."""
@@ -570,6 +576,134 @@ def _phrase_words(phrase: str, lemma: bool) -> set[str] | None:
         if these and (best is None or trigger_score(these) > trigger_score(best)):
             best = these
     return best
+
+
+def _phrase_requirements(phrase: str, lemma: bool) -> list[set[str]] | None:
+    """For each word of ``phrase`` that has trigger words, those words: a match shows one of each."""
+    reqs = [t for t in (_word_triggers(w, lemma) for w in words_of(phrase)) if t]
+    return reqs or None
+
+
+def _pattern_requirements(pat: list[dict]) -> list[set[str]] | None:
+    """For each token a match of ``pat`` must have, the words one of which it shows."""
+    reqs = []
+    for key, vals in _required_values(pat):
+        got: set[str] = set()
+        for v in vals:
+            these = _phrase_words(v, key == "LEMMA")
+            if not these:
+                break
+            got |= these
+        else:
+            reqs.append(got)
+    return reqs or None
+
+
+def _all_requirements(terms: "Terms") -> list[list[set[str]]] | None:
+    """Per phrase and per pattern (of the term set and its alternatives), the word sets a match
+    needs every one of; None when some phrase or pattern gives no requirement."""
+    out = []
+    lemma = terms.match == "lemma"
+    for phrase in terms.phrases:
+        req = _phrase_requirements(phrase, lemma)
+        if req is None:
+            return None
+        out.append(req)
+    for pat in terms.patterns:
+        req = _pattern_requirements(pat)
+        if req is None:
+            return None
+        out.append(req)
+    for alt in terms.alternatives:
+        more = _all_requirements(alt)
+        if more is None:
+            return None
+        out.extend(more)
+    return out
+
+
+def terms_block_filter(terms: "Terms"):
+    """A test of one block's :class:`~claimlint.prefilter.Features`: can a phrase, a pattern or a
+    regex of ``terms`` match in it? The trigger asks for one word of a phrase or pattern; this asks
+    for all of them ("most" *and* "notice" for "most patients notice"), and runs the regexes.
+    None when no such test can be derived."""
+    reqs = _all_requirements(terms)
+    if reqs is None:
+        return None
+    rx_filter = regex_block_filter(terms.regexes) if terms.regexes else None
+    if terms.regexes and rx_filter is None:
+        return None
+    # The rarest-looking requirement first: a block usually fails on it.
+    reqs = [sorted(r, key=len) for r in reqs]
+
+    def test(f) -> bool:
+        words = f.words
+        for req in reqs:
+            if all(not words.isdisjoint(s) for s in req):
+                return True
+        return rx_filter is not None and rx_filter(f)
+
+    return test
+
+
+def _block_safe(pattern: str) -> bool:
+    """Can ``pattern`` be judged on one block alone? Not with anchors, positive lookaround (the
+    rule's own search may see beyond the block, or less of it), ``\\B``, or syntax only the regex
+    module reads (reverse searching, fuzzy matching ...)."""
+    try:
+        from re import _constants as c, _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # Python < 3.11
+        import sre_constants as c  # type: ignore[no-redef]
+        import sre_parse as sp  # type: ignore[no-redef]
+    if "(?r" in pattern or "(?V1" in pattern:
+        return False
+    try:
+        tree = sp.parse(pattern)
+    except Exception:
+        return False
+    ok_at = {c.AT_BOUNDARY}
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op is c.AT and av not in ok_at:
+                return False
+            if op is c.ASSERT:
+                return False
+            if op is c.ASSERT_NOT and not walk(av[1]):
+                return False
+            if op is c.SUBPATTERN and not walk(av[-1]):
+                return False
+            if op is c.BRANCH and not all(walk(alt) for alt in av[1]):
+                return False
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) \
+                    and not walk(av[2]):
+                return False
+            if op is getattr(c, "ATOMIC_GROUP", None) and not walk(av):
+                return False
+            if op is c.GROUPREF_EXISTS:
+                return False
+        return True
+
+    return walk(list(tree))
+
+
+def regex_block_filter(regexes: list[SafeRegex]):
+    """A test of one block's :class:`~claimlint.prefilter.Features`: does any of ``regexes`` match
+    in its text? None if some pattern cannot be judged on a block alone. A search over its time
+    limit raises ``RegexTimeout``: the caller keeps the block."""
+    if not regexes or any(rx.literals is None or not _block_safe(rx.pattern) for rx in regexes):
+        return None
+
+    def test(f) -> bool:
+        lower = f.lower
+        for rx in regexes:
+            if not any(lit in lower for lit in rx.literals):
+                continue
+            if rx.search(f.text.strip()) is not None:
+                return True
+        return False
+
+    return test
 
 
 def _required_values(pat: list[dict]):
