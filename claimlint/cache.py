@@ -61,7 +61,8 @@ def engine_signature(pack_paths: list[str], model: str | None, extra: str = "") 
 
 
 def load_triggers(root: str, signature: str, rules: list) -> bool:
-    """Give ``rules`` the pre-filter triggers saved for these packs; False when there are none.
+    """Give ``rules`` the pre-filter triggers (and block-filter specs) saved for these packs; False
+    when there are none.
 
     Deriving triggers expands every word of every rule into its inflections, which costs more than
     checking a short page; they depend only on the packs, so they are kept next to the results.
@@ -75,13 +76,17 @@ def load_triggers(root: str, signature: str, rules: list) -> bool:
             data = json.load(fh)
         loaded = {}
         for rule in rules:
-            fire, analysis = data[rule.meta.id]
+            fire, analysis, spec = data[rule.meta.id]
+            if spec is not None and not (isinstance(spec, dict) and isinstance(spec.get("words"), list)
+                                         and isinstance(spec.get("regex"), bool)):
+                return False
             loaded[rule] = (Trigger.from_json(fire) if fire is not None else None,
-                            Trigger.from_json(analysis) if analysis is not None else None)
+                            Trigger.from_json(analysis) if analysis is not None else None, spec)
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    for rule, triggers in loaded.items():
-        rule.__dict__["_triggers"] = triggers
+    for rule, (fire, analysis, spec) in loaded.items():
+        rule.__dict__["_triggers"] = (fire, analysis)
+        rule.__dict__["_filter_spec"] = spec
     return True
 
 
@@ -92,7 +97,8 @@ def save_triggers(root: str, signature: str, rules: list) -> None:
     for rule in rules:
         fire, analysis = rule.triggers()
         data[rule.meta.id] = [fire.to_json() if fire is not None else None,
-                              analysis.to_json() if analysis is not None else None]
+                              analysis.to_json() if analysis is not None else None,
+                              rule.filter_spec()]
     try:
         os.makedirs(folder, exist_ok=True)
         _mark(base)

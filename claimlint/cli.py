@@ -38,6 +38,14 @@ def _version_text() -> str:
     return f"claimlint {__version__} (spaCy {spacy_version}, Python {sys.version.split()[0]})"
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    # An eager option of our own: the versions are looked up only when asked for, not at import.
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_version_text())
+    ctx.exit()
+
+
 def _fail(exc: ClaimlintError | str) -> None:
     click.echo(f"claimlint: error: {exc}", err=True)
     sys.exit(EXIT_ERROR)
@@ -70,7 +78,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", message=_version_text())
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 def main() -> None:
     """claimlint: find unsupported health claims in marketing copy before it is published."""
 

@@ -126,3 +126,27 @@ def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
     text = "It cures.\n\nCures everything.\n"
     assert _planned_blocks(rule, text) == ["It cures.", "Cures everything."]
     assert excerpts(rule, text) == ["Cures"]
+
+
+def test_triggers_and_block_filters_survive_the_cache(tmp_path):
+    from claimlint.cache import load_triggers, save_triggers
+    from claimlint.engine import Engine
+
+    rules = Engine().all_rules
+    save_triggers(str(tmp_path), "sig", rules)
+    derived = {r.meta.id: (r.triggers(), r.filter_spec()) for r in rules}
+    assert any(spec for _, spec in derived.values()), "no shipped rule has a block filter"
+
+    other = Engine().all_rules
+    for r in other:  # a second engine's rules, with nothing derived yet
+        r.__dict__.pop("_triggers", None)
+        r.__dict__.pop("_filter_spec", None)
+    assert load_triggers(str(tmp_path), "sig", other)
+    for r in other:
+        fire, analysis = r.__dict__["_triggers"]
+        want_fire, want_analysis = derived[r.meta.id][0]
+        assert (fire.to_json() if fire else None) == (want_fire.to_json() if want_fire else None)
+        assert r.__dict__["_filter_spec"] == derived[r.meta.id][1], r.meta.id
+    # A damaged entry is not used: the caller derives everything again.
+    (tmp_path / ".claimlint_cache" / "packs" / "sig.json").write_text('{"x": 1}')
+    assert not load_triggers(str(tmp_path), "sig", other)

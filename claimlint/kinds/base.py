@@ -201,10 +201,32 @@ class Rule:
         """For a document-level rule: the blocks its requirement may be met in (None: any)."""
         return None
 
+    def filter_spec(self) -> dict | None:
+        """The JSON-able description of :meth:`block_filter` (None: no finer test); computed once,
+        and kept with the triggers in the cache."""
+        if "_filter_spec" not in self.__dict__:
+            self.__dict__["_filter_spec"] = self.derive_filter_spec()
+        return self.__dict__["_filter_spec"]
+
+    def derive_filter_spec(self) -> dict | None:
+        return None
+
+    def filter_regexes(self) -> list:
+        """The regexes a spec with ``"regex": true`` runs."""
+        return []
+
     def block_filter(self) -> Callable[[Features], bool] | None:
         """A finer test, run on each block that passed the analysis trigger: False only when the
         rule cannot match in that block (None: no finer test). It may raise ``RegexTimeout``."""
-        return None
+        if "_block_filter" not in self.__dict__:
+            spec = self.filter_spec()
+            if spec is None:
+                self.__dict__["_block_filter"] = None
+            else:
+                from .terms import make_block_filter
+
+                self.__dict__["_block_filter"] = make_block_filter(spec, self.filter_regexes())
+        return self.__dict__["_block_filter"]
 
     def triggers(self) -> tuple[Trigger | None, Trigger | None]:
         """(fire, analysis) triggers, computed once.

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..nlp.analysis import cl as _cl
 
-from typing import Callable, Iterator
+from typing import Iterator
 
-from ..prefilter import AnyOf, Features, Trigger
+from ..prefilter import AnyOf, Trigger
 from .base import AnalyzedDocument, Hit, Opt, Rule
 from .terms import UNLESS, Terms, filter_matches
 
@@ -47,16 +47,13 @@ class SentenceRule(Rule):
     def main_trigger(self) -> AnyOf | None:  # pragma: no cover - abstract
         return None
 
-    def main_filter(self) -> Callable[[Features], bool] | None:
-        """The finer per-block test of the kind's own matching (None: none)."""
+    def main_filter_spec(self) -> dict | None:
+        """The spec of the finer per-block test of the kind's own matching (None: none)."""
         return None
 
-    def block_filter(self) -> Callable[[Features], bool] | None:
+    def derive_filter_spec(self) -> dict | None:
         # A rule with explicit triggers is run wherever its author said.
-        if "_block_filter" not in self.__dict__:
-            self.__dict__["_block_filter"] = None if self.meta.triggers is not None \
-                else self.main_filter()
-        return self.__dict__["_block_filter"]
+        return None if self.meta.triggers is not None else self.main_filter_spec()
 
     def fire_trigger(self) -> Trigger | None:
         main = self.main_trigger()

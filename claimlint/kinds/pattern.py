@@ -29,8 +29,11 @@ class PatternRule(SentenceRule):
     def main_trigger(self) -> AnyOf | None:
         return self.terms.trigger()
 
-    def main_filter(self):
-        return self.terms.block_filter()
+    def main_filter_spec(self):
+        return self.terms.filter_spec()
+
+    def filter_regexes(self):
+        return self.terms.all_regexes()
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)

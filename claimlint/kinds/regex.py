@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..prefilter import AnyOf, regex_literals
 from .base import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
-from .terms import SafeRegex, longest, regex_block_filter, regex_token_spans
+from .terms import SafeRegex, longest, regex_filter_spec, regex_token_spans
 
 
 class RegexRule(SentenceRule):
@@ -39,8 +39,11 @@ class RegexRule(SentenceRule):
             subs |= lits
         return AnyOf(substrings=frozenset(subs))
 
-    def main_filter(self):
-        return regex_block_filter(self.regexes)
+    def main_filter_spec(self):
+        return regex_filter_spec(self.regexes)
+
+    def filter_regexes(self):
+        return self.regexes
 
     def candidates(self, doc):
         spans = regex_token_spans(doc, self.regexes, with_groups=True)

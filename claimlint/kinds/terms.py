@@ -71,7 +71,7 @@ class SafeRegex:
     understands (``\\p{L}``, possessive groups ...) is compiled by ``regex`` straight away.
     """
 
-    __slots__ = ("pattern", "flags", "anchored", "literals", "_compiled", "_where", "_line")
+    __slots__ = ("pattern", "flags", "anchored", "_literals", "_compiled", "_where", "_line")
 
     def __init__(self, pattern: str, ignore_case: bool, where: Where, line: int):
         import re
@@ -79,7 +79,7 @@ class SafeRegex:
         self.pattern = pattern
         self.flags = re_engine.IGNORECASE if ignore_case else 0
         self.anchored = any(a in pattern for a in ("^", "$", "\\A", "\\Z", "\\z"))
-        self.literals = regex_literals(pattern)  # a match contains one of these (lower case)
+        self._literals: frozenset[str] | None | bool = False  # not derived yet
         self._compiled = None
         self._where, self._line = where, line
         try:
@@ -98,6 +98,14 @@ class SafeRegex:
             raise self._where.error(f"invalid regex {self.pattern!r}: {type(exc).__name__}",
                                     self._line) from None
         return self._compiled
+
+    @property
+    def literals(self) -> frozenset[str] | None:
+        """Lower-case texts one of which every match contains (None: unknown); derived on first
+        use, as most runs read the packs' triggers from the cache and never need them."""
+        if self._literals is False:
+            self._literals = regex_literals(self.pattern)
+        return self._literals
 
     @property
     def compiled(self):
@@ -278,11 +286,12 @@ class Terms:
             trig = trig | t
         return trig
 
-    def block_filter(self):
-        """A per-block test finer than :meth:`trigger` (see :func:`terms_block_filter`)."""
-        if "_block_filter" not in self.__dict__:
-            self.__dict__["_block_filter"] = terms_block_filter(self)
-        return self.__dict__["_block_filter"]
+    def filter_spec(self) -> dict | None:
+        """A per-block test finer than :meth:`trigger` (see :func:`terms_filter_spec`)."""
+        return terms_filter_spec(self)
+
+    def all_regexes(self) -> list[SafeRegex]:
+        return _all_regexes(self)
 
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp, owner: object = None) -> None:
@@ -622,26 +631,58 @@ def _all_requirements(terms: "Terms") -> list[list[set[str]]] | None:
     return out
 
 
-def terms_block_filter(terms: "Terms"):
-    """A test of one block's :class:`~claimlint.prefilter.Features`: can a phrase, a pattern or a
-    regex of ``terms`` match in it? The trigger asks for one word of a phrase or pattern; this asks
-    for all of them ("most" *and* "notice" for "most patients notice"), and runs the regexes.
-    None when no such test can be derived."""
+def _all_regexes(terms: "Terms") -> list[SafeRegex]:
+    return list(terms.regexes) + [rx for alt in terms.alternatives for rx in _all_regexes(alt)]
+
+
+# A block filter is described by a plain, JSON-able spec, so that it is derived once per set of
+# packs and kept with the triggers (deriving word forms needs the lemma tables):
+#   {"words": [[[w, ...], ...], ...], "regex": bool}
+# It holds for a block when, for some entry of "words", the block has a word of each of its sets,
+# or when "regex" is true and one of the rule's regexes matches in the block.
+
+def terms_filter_spec(terms: "Terms") -> dict | None:
+    """The block-filter spec of ``terms``: the trigger asks for one word of a phrase or pattern,
+    this asks for all of them ("most" *and* "notice" for "most patients notice"), and runs the
+    regexes. None when no such test can be derived."""
     reqs = _all_requirements(terms)
-    if reqs is None:
+    regexes = _all_regexes(terms)
+    if reqs is None or (regexes and regex_filter_spec(regexes) is None) or not (reqs or regexes):
         return None
-    rx_filter = regex_block_filter(terms.regexes) if terms.regexes else None
-    if terms.regexes and rx_filter is None:
+    return {"words": [sorted((sorted(s) for s in req), key=len) for req in reqs],
+            "regex": bool(regexes)}
+
+
+def regex_filter_spec(regexes: list[SafeRegex]) -> dict | None:
+    """The block-filter spec of a list of regexes; None if one cannot be judged on a block alone."""
+    if not regexes or any(rx.literals is None or not _block_safe(rx.pattern)
+                          for rx in regexes):
         return None
-    # The rarest-looking requirement first: a block usually fails on it.
-    reqs = [sorted(r, key=len) for r in reqs]
+    return {"words": [], "regex": True}
+
+
+def make_block_filter(spec: dict, regexes: list[SafeRegex]):
+    """A test of one block's :class:`~claimlint.prefilter.Features` built from ``spec``. A regex
+    search over its time limit raises ``RegexTimeout``: the caller keeps the block."""
+    reqs = [[frozenset(s) for s in req] for req in spec["words"]]
+    regexes = list(regexes) if spec["regex"] else []
 
     def test(f) -> bool:
-        words = f.words
-        for req in reqs:
-            if all(not words.isdisjoint(s) for s in req):
-                return True
-        return rx_filter is not None and rx_filter(f)
+        if reqs:
+            words = f.words
+            for req in reqs:  # the smallest (rarest-looking) set first: a block usually fails it
+                if all(not words.isdisjoint(s) for s in req):
+                    return True
+        if regexes:
+            lower, text = f.lower, None
+            for rx in regexes:
+                if not any(lit in lower for lit in rx.literals):
+                    continue
+                if text is None:
+                    text = f.text.strip()
+                if rx.search(text) is not None:
+                    return True
+        return False
 
     return test
 
@@ -685,25 +726,6 @@ def _block_safe(pattern: str) -> bool:
         return True
 
     return walk(list(tree))
-
-
-def regex_block_filter(regexes: list[SafeRegex]):
-    """A test of one block's :class:`~claimlint.prefilter.Features`: does any of ``regexes`` match
-    in its text? None if some pattern cannot be judged on a block alone. A search over its time
-    limit raises ``RegexTimeout``: the caller keeps the block."""
-    if not regexes or any(rx.literals is None or not _block_safe(rx.pattern) for rx in regexes):
-        return None
-
-    def test(f) -> bool:
-        lower = f.lower
-        for rx in regexes:
-            if not any(lit in lower for lit in rx.literals):
-                continue
-            if rx.search(f.text.strip()) is not None:
-                return True
-        return False
-
-    return test
 
 
 def _required_values(pat: list[dict]):

@@ -46,11 +46,16 @@ def lemma(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _inverse() -> dict[str, frozenset[str]]:
-    inv: dict[str, set[str]] = {}
+def _inverse() -> dict[str, list[str]]:
+    """Lemma -> the forms that have it (read only)."""
+    inv: dict[str, list[str]] = {}
     for form, lem in lemma_table().items():
-        inv.setdefault(lem, set()).add(form)
-    return {k: frozenset(v) for k, v in inv.items()}
+        got = inv.get(lem)
+        if got is None:
+            inv[lem] = [form]
+        else:
+            got.append(form)
+    return inv
 
 
 def _regular(word: str) -> set[str]:
@@ -73,6 +78,7 @@ def forms(word: str) -> frozenset[str]:
     low = word.lower()
     lem = lemma(low)
     out = set(_regular(low)) | set(_regular(lem)) | {lem}
-    out |= _inverse().get(lem, frozenset())
-    out |= _inverse().get(low, frozenset())
+    inv = _inverse()
+    out.update(inv.get(lem, ()))
+    out.update(inv.get(low, ()))
     return frozenset(out)
