@@ -22,7 +22,7 @@ import pytest
 from claimlint import sources
 from claimlint.config import Config
 from claimlint.engine import Engine
-from claimlint.findings import Diagnostic, FileResult, Finding, summarize
+from claimlint.findings import Diagnostic, FileResult, Finding
 from claimlint.formats import FORMAT_NAMES, FORMATS, FormatOptions, get_formatter
 from claimlint.formats.html import CATEGORIES, HtmlFormatter, segments
 from claimlint.kinds.base import RuleMeta
@@ -152,16 +152,10 @@ def rules() -> dict:
 
 def render(results: list[FileResult], diagnostics: list[Diagnostic] | None = None,
            rule_metas: dict | None = None, **options) -> str:
-    out = io.StringIO()
-    formatter = get_formatter("html")(out, FormatOptions(
-        rules=rules() if rule_metas is None else rule_metas, tool_version="0.1.0", **options))
-    formatter.begin()
-    for r in results:
-        formatter.file(r)
-    if diagnostics is None:
-        diagnostics = [d for r in results for d in r.diagnostics]
-    formatter.end(summarize(results), diagnostics)
-    return out.getvalue()
+    from test_formats import render as render_format
+
+    return render_format("html", results, diagnostics,
+                         rules=rules() if rule_metas is None else rule_metas, **options)
 
 
 def finding(doc, start: int, end: int, **kw) -> Finding:

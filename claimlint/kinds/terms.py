@@ -599,6 +599,7 @@ def _pattern_requirements(pat: list[dict]) -> list[set[str]] | None:
     for key, vals in _required_values(pat):
         got: set[str] = set()
         for v in vals:
+            # The best word of the value: one word ("safe") or several ("co-op", "n't").
             these = _phrase_words(v, key == "LEMMA")
             if not these:
                 break
@@ -760,17 +761,7 @@ def _pattern_substrings(pat: list[dict]) -> set[str] | None:
 
 
 def _pattern_words(pat: list[dict]) -> set[str] | None:
-    """Words one of which must occur for a token pattern to match (None if unknown)."""
-    best: set[str] | None = None
-    for key, vals in _required_values(pat):
-        got: set[str] = set()
-        for v in vals:
-            # The best word of the value: one word ("safe") or several ("co-op", "n't").
-            these = _phrase_words(v, key == "LEMMA")
-            if not these:
-                break
-            got |= these
-        else:
-            if best is None or trigger_score(got) > trigger_score(best):
-                best = got
-    return best
+    """Words one of which must occur for a token pattern to match (None if unknown): those of its
+    best required token."""
+    reqs = _pattern_requirements(pat)
+    return max(reqs, key=trigger_score) if reqs else None
