@@ -69,6 +69,21 @@ def test_sentences_keep_trailing_citations_and_abbreviations():
     assert sents("Costs $2.50 today. iPhone users agree.") == ["Costs $2.50 today. iPhone users agree."]
 
 
+def test_a_block_that_opens_with_a_quotation_mark_keeps_it():
+    # Joined blocks: a closing quotation mark after a full stop belongs to its sentence, but not
+    # across a block break, where the next block opens a quotation.
+    from claimlint.document import join_blocks
+
+    def block(text):
+        return Block(text, OffsetMap([(0, len(text), 0, len(text))]))
+
+    joined = join_blocks([block("Our team met on Friday."), block('"It felt like home," she said.')])
+    (_, doc), = analyse(get_pipeline(), [joined])
+    an = doc._.cl
+    got = [an.text[an.starts[s]:an.ends[e - 1]] for s, e in an.sents]
+    assert got == ["Our team met on Friday.", '"It felt like home," she said.']
+
+
 @pytest.mark.parametrize("text,expected", [
     ("87% of patients", [("87%", "percent")]),
     ("between 60\u201370 percent", [("60\u201370 percent", "percent")]),

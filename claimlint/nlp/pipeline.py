@@ -294,17 +294,19 @@ def sentences(doc: Doc) -> Doc:
     starts = [False] * n
     starts[0] = True
     block = doc._.cl_block
+    forced: set[int] = set()  # first tokens of joined blocks: nothing before them runs on
     if block is not None and block.breaks:
         for br in block.breaks:
             k = bisect.bisect_left(an.starts, br)
             if k < n:
                 starts[k] = True
+                forced.add(k)
     cit = an.citation
     i = 0
     while i < n:
         if toks[i] in _TERMINAL and not cit[i]:
             j = i + 1
-            while j < n:
+            while j < n and j not in forced:
                 t = toks[j]
                 if t in _TERMINAL or t in _CLOSERS or cit[j] or t.isspace():
                     j += 1
