@@ -24,7 +24,7 @@ from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
 from .kinds.terms import RegexTimeout
 from .packs import Pack, default_pack_names, load_pack
-from .prefilter import DocumentFeatures, Features
+from .prefilter import DocumentFeatures
 
 STDIN = "-"
 
@@ -427,14 +427,6 @@ class Engine:
         if not self.prefilter:
             return [(ar, every) for ar in rules]
         feats = DocumentFeatures([b.text for b in doc.blocks])
-        block_feats: dict[int, Features] = {}
-
-        def features(i: int) -> Features:
-            f = block_feats.get(i)
-            if f is None:
-                f = block_feats[i] = Features(doc.blocks[i].text)
-            return f
-
         plan = []
         for ar in rules:
             fire, analysis = ar.rule.triggers()
@@ -444,7 +436,7 @@ class Engine:
             test = ar.rule.block_filter() if blocks else None
             if test is not None:
                 try:
-                    blocks = [i for i in blocks if test(features(i))]
+                    blocks = [i for i in blocks if test(feats.features[i])]
                 except RegexTimeout:
                     pass  # every block stays: the rule reports the pattern when it runs
             if blocks:

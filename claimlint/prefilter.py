@@ -99,17 +99,18 @@ class DocumentFeatures:
     the text, skipping to the next block after a hit."""
 
     def __init__(self, texts: list[str]):
-        lowers = [t.lower() for t in texts]
-        self.n = len(lowers)
+        # Each block's own Features, for the finer per-block tests (``Rule.block_filter``).
+        self.features = [Features(t) for t in texts]
+        self.n = len(texts)
         self.starts: list[int] = []
         pos = 0
         index: dict[str, list[int]] = {}
-        for i, low in enumerate(lowers):
+        for i, f in enumerate(self.features):
             self.starts.append(pos)
-            pos += len(low) + 1
-            for w in set(WORD.findall(low)):
+            pos += len(f.lower) + 1
+            for w in f.words:
                 index.setdefault(w, []).append(i)
-        self.lower = "\n".join(lowers)
+        self.lower = "\n".join(f.lower for f in self.features)
         self.index = index
         self.keys = set(index)
         self._subs: dict[int, set[int]] | None = None

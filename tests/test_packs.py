@@ -111,6 +111,12 @@ def test_examples_need_a_bad_one():
     assert "at least one 'bad' example" in err.message
 
 
+def pattern_pack(token: str) -> str:
+    """The demo pack with its rule turned into a pattern rule of one token spec."""
+    return HEADER + RULE.replace("    kind: phrase", "    kind: pattern").replace(
+        "    phrases: [cure]", "    patterns:\n      - [" + token + "]")
+
+
 @pytest.mark.parametrize("token,fragment", [
     ("{POS: {IN: 5}}", "IN takes a list"),
     ("{LOWER: cure, OP: '++'}", "OP must be one of"),
@@ -119,16 +125,12 @@ def test_examples_need_a_bad_one():
     ("{LOWER: {ISIN: [a]}}", "unknown predicate 'ISIN'"),
 ])
 def test_invalid_token_patterns_are_caught_on_load(token, fragment):
-    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
-        "    phrases: [cure]", "    patterns:\n      - [" + token + "]")
-    err = error_of(HEADER + rule)
+    err = error_of(pattern_pack(token))
     assert err.line == 10 and fragment in err.message
 
 
 def test_unknown_pattern_attribute_is_caught_on_load():
-    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
-        "    phrases: [cure]", "    patterns:\n      - [{LOWR: cure}]")
-    err = error_of(HEADER + rule)
+    err = error_of(pattern_pack("{LOWR: cure}"))
     assert "unknown token attribute 'LOWR'" in err.message and "LOWER" in err.message
 
 
@@ -162,9 +164,7 @@ def test_more_rule_errors(mutation, fragment):
     ("{LENGTH: long}", "LENGTH takes a number"),
 ])
 def test_token_pattern_attribute_values(token, fragment):
-    rule = RULE.replace("    kind: phrase", "    kind: pattern").replace(
-        "    phrases: [cure]", "    patterns:\n      - [" + token + "]")
-    assert fragment in error_of(HEADER + rule).message
+    assert fragment in error_of(pattern_pack(token)).message
 
 
 def test_fuzzy_regex_has_no_prefilter_literals():

@@ -129,6 +129,7 @@ def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
 
 
 def test_triggers_and_block_filters_survive_the_cache(tmp_path):
+    from claimlint import packs
     from claimlint.cache import load_triggers, save_triggers
     from claimlint.engine import Engine
 
@@ -137,15 +138,17 @@ def test_triggers_and_block_filters_survive_the_cache(tmp_path):
     derived = {r.meta.id: (r.triggers(), r.filter_spec()) for r in rules}
     assert any(spec for _, spec in derived.values()), "no shipped rule has a block filter"
 
+    packs._load_file.cache_clear()  # a second engine with rules of its own, nothing derived yet
     other = Engine().all_rules
-    for r in other:  # a second engine's rules, with nothing derived yet
-        r.__dict__.pop("_triggers", None)
-        r.__dict__.pop("_filter_spec", None)
+    assert not any(r is o for r, o in zip(rules, other))
+    assert not any("_triggers" in r.__dict__ or "_filter_spec" in r.__dict__ for r in other)
     assert load_triggers(str(tmp_path), "sig", other)
     for r in other:
         fire, analysis = r.__dict__["_triggers"]
         want_fire, want_analysis = derived[r.meta.id][0]
         assert (fire.to_json() if fire else None) == (want_fire.to_json() if want_fire else None)
+        assert (analysis.to_json() if analysis else None) == \
+            (want_analysis.to_json() if want_analysis else None)
         assert r.__dict__["_filter_spec"] == derived[r.meta.id][1], r.meta.id
     # A damaged entry is not used: the caller derives everything again.
     (tmp_path / ".claimlint_cache" / "packs" / "sig.json").write_text('{"x": 1}')

@@ -205,10 +205,13 @@ class Rule:
         """The JSON-able description of :meth:`block_filter` (None: no finer test); computed once,
         and kept with the triggers in the cache."""
         if "_filter_spec" not in self.__dict__:
-            self.__dict__["_filter_spec"] = self.derive_filter_spec()
+            # A rule with explicit triggers is run wherever its author said.
+            self.__dict__["_filter_spec"] = None if self.meta.triggers is not None \
+                else self.derive_filter_spec()
         return self.__dict__["_filter_spec"]
 
     def derive_filter_spec(self) -> dict | None:
+        """The kind's own spec (see ``terms.make_block_filter``); None: no finer test."""
         return None
 
     def filter_regexes(self) -> list:

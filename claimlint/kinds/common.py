@@ -47,14 +47,6 @@ class SentenceRule(Rule):
     def main_trigger(self) -> AnyOf | None:  # pragma: no cover - abstract
         return None
 
-    def main_filter_spec(self) -> dict | None:
-        """The spec of the finer per-block test of the kind's own matching (None: none)."""
-        return None
-
-    def derive_filter_spec(self) -> dict | None:
-        # A rule with explicit triggers is run wherever its author said.
-        return None if self.meta.triggers is not None else self.main_filter_spec()
-
     def fire_trigger(self) -> Trigger | None:
         main = self.main_trigger()
         if main is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..prefilter import AnyOf
 from .base import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
-from .terms import Terms, longest
+from .terms import Terms, all_regexes, longest, terms_filter_spec
 
 
 class PatternRule(SentenceRule):
@@ -29,11 +29,11 @@ class PatternRule(SentenceRule):
     def main_trigger(self) -> AnyOf | None:
         return self.terms.trigger()
 
-    def main_filter_spec(self):
-        return self.terms.filter_spec()
+    def derive_filter_spec(self):
+        return terms_filter_spec(self.terms)
 
     def filter_regexes(self):
-        return self.terms.all_regexes()
+        return all_regexes(self.terms)
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..prefilter import AnyOf
 from .base import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
-from .terms import MATCH_MODES, Terms, longest
+from .terms import MATCH_MODES, Terms, all_regexes, longest, terms_filter_spec
 
 
 class PhraseRule(SentenceRule):
@@ -32,11 +32,11 @@ class PhraseRule(SentenceRule):
     def main_trigger(self) -> AnyOf | None:
         return self.terms.trigger()
 
-    def main_filter_spec(self):
-        return self.terms.filter_spec()
+    def derive_filter_spec(self):
+        return terms_filter_spec(self.terms)
 
     def filter_regexes(self):
-        return self.terms.all_regexes()
+        return all_regexes(self.terms)
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)

@@ -39,7 +39,7 @@ class RegexRule(SentenceRule):
             subs |= lits
         return AnyOf(substrings=frozenset(subs))
 
-    def main_filter_spec(self):
+    def derive_filter_spec(self):
         return regex_filter_spec(self.regexes)
 
     def filter_regexes(self):

@@ -286,13 +286,6 @@ class Terms:
             trig = trig | t
         return trig
 
-    def filter_spec(self) -> dict | None:
-        """A per-block test finer than :meth:`trigger` (see :func:`terms_filter_spec`)."""
-        return terms_filter_spec(self)
-
-    def all_regexes(self) -> list[SafeRegex]:
-        return _all_regexes(self)
-
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp, owner: object = None) -> None:
         """Register this term set with ``owner``'s matcher hub (default: a hub of its own)."""
@@ -632,8 +625,9 @@ def _all_requirements(terms: "Terms") -> list[list[set[str]]] | None:
     return out
 
 
-def _all_regexes(terms: "Terms") -> list[SafeRegex]:
-    return list(terms.regexes) + [rx for alt in terms.alternatives for rx in _all_regexes(alt)]
+def all_regexes(terms: "Terms") -> list[SafeRegex]:
+    """The regexes of ``terms`` and of its alternatives."""
+    return list(terms.regexes) + [rx for alt in terms.alternatives for rx in all_regexes(alt)]
 
 
 # A block filter is described by a plain, JSON-able spec, so that it is derived once per set of
@@ -647,7 +641,7 @@ def terms_filter_spec(terms: "Terms") -> dict | None:
     this asks for all of them ("most" *and* "notice" for "most patients notice"), and runs the
     regexes. None when no such test can be derived."""
     reqs = _all_requirements(terms)
-    regexes = _all_regexes(terms)
+    regexes = all_regexes(terms)
     if reqs is None or (regexes and regex_filter_spec(regexes) is None) or not (reqs or regexes):
         return None
     return {"words": [sorted((sorted(s) for s in req), key=len) for req in reqs],
