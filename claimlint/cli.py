@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .config import FAIL_ON, Config, load_config
-from .errors import ClaimlintError
+from .errors import ClaimlintError, dependency_error
 from .findings import SEVERITY_RANK, Diagnostic
 from .formats import FORMAT_NAMES
 
@@ -75,6 +75,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ClaimlintError as exc:
             _fail(exc)
+        except ModuleNotFoundError as exc:  # run by a Python that lacks a dependency
+            err = dependency_error(exc)
+            if err is None:
+                raise
+            _fail(err)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,7 +18,7 @@ import pathspec
 from . import sources
 from .config import DEFAULT_EXCLUDE, Config, glob_match
 from .document import Document
-from .errors import ClaimlintError, InputError, UsageError
+from .errors import ClaimlintError, InputError, UsageError, dependency_error
 from .findings import Diagnostic, FileResult, Finding
 from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
@@ -308,12 +308,14 @@ class Engine:
         except ClaimlintError:
             raise
         except Exception as exc:  # a reader bug must not stop the other files being checked
+            _raise_if_missing_dependency(exc)
             return FileResult(display, diagnostics=[_internal_error(display, "reading", exc)])
         try:
             result = self.check_document(doc, rules)
         except ClaimlintError:
             raise
         except Exception as exc:
+            _raise_if_missing_dependency(exc)
             return FileResult(display, diagnostics=[_internal_error(display, "checking", exc)])
         if key is not None and not result.diagnostics:
             self.cache.put(key, result.findings)
@@ -476,6 +478,14 @@ PARALLEL_MIN_FILES = 16  # below this, starting workers (each loads spaCy) costs
 
 _worker_engine: Engine | None = None
 _parent_engine: Engine | None = None  # inherited by forked workers, pipeline and rules ready
+
+
+def _raise_if_missing_dependency(exc: BaseException) -> None:
+    """A missing dependency is no bug in one file: it stops the run with one clear line."""
+    if isinstance(exc, ModuleNotFoundError):
+        err = dependency_error(exc)
+        if err is not None:
+            raise err from None
 
 
 def _internal_error(display: str, stage: str, exc: BaseException) -> Diagnostic:

@@ -1,6 +1,8 @@
 """Errors claimlint reports to the user (exit code 2), each naming where the problem is."""
 from __future__ import annotations
 
+import sys
+
 
 class ClaimlintError(Exception):
     """Base class: a problem with the user's input, configuration or rule packs."""
@@ -53,3 +55,24 @@ class ModelError(ClaimlintError):
 
 class RuleRuntimeError(ClaimlintError):
     """A rule that failed while checking a document (e.g. a regex over its time limit)."""
+
+
+class DependencyError(ClaimlintError):
+    """claimlint runs in a Python that lacks one of its dependencies."""
+
+
+# Import name -> distribution, for claimlint's dependencies (pyahocorasick has a fallback).
+DEPENDENCIES = {"click": "click", "yaml": "PyYAML", "regex": "regex", "pathspec": "pathspec",
+                "spacy": "spacy", "spacy_lookups_data": "spacy-lookups-data",
+                "docx": "python-docx", "tomli": "tomli"}
+
+
+def dependency_error(exc: ModuleNotFoundError) -> DependencyError | None:
+    """The error to report for ``exc`` if it names one of claimlint's dependencies, else None."""
+    dist = DEPENDENCIES.get((exc.name or "").partition(".")[0])
+    if dist is None:
+        return None
+    return DependencyError(
+        f"the package '{dist}' is not installed for {sys.executable}; install claimlint with its "
+        f"dependencies into this Python (pip install -e . in a checkout), or run the claimlint of "
+        f"the environment it was installed into")

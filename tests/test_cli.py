@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,6 +34,24 @@ def test_console_script_is_installed():
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("claimlint ")
+
+
+@pytest.mark.parametrize("module,dist", [
+    ("click", "click"),        # imported by the command line itself
+    ("regex", "regex"),        # imported with the rule kinds
+    ("pathspec", "pathspec"),  # imported when a command runs
+    ("spacy", "spacy"),        # imported only once a file needs analysing
+])
+def test_a_missing_dependency_is_one_clear_line(tmp_path, module, dist):
+    (tmp_path / "a.md").write_text("Our drops cure insomnia.\n", encoding="utf-8")
+    code = (f"import sys; sys.modules[{module!r}] = None\n"
+            "from claimlint.__main__ import run\n"
+            "sys.argv = ['claimlint', 'check', 'a.md', '--no-cache']\n"
+            "run()\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"the package '{dist}' is not installed for {sys.executable}" in proc.stderr
 
 
 def test_clean_copy_is_quiet_and_exits_zero(project):
