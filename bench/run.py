@@ -167,9 +167,9 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "sentences": n}}))
 
 CLAIMLINT = """
 import glob, json, time
-from claimlint.engine import Engine
+from claimlint.linter import Linter
 files = sorted(glob.glob({pattern!r}))
-engine = Engine(cache=False)
+engine = Linter()
 engine.warm()
 t = time.perf_counter()
 n = sum(len(engine.check_file(p).findings) for p in files)
@@ -281,8 +281,8 @@ def main() -> int:
         "proselint_quiet_file": timed([PY, "-m", "proselint", "check", str(quiet_file)],
                                       args.repeat),
     }
-    probe = subprocess.run([PY, "-c", "import sys\nfrom claimlint.engine import Engine\n"
-                            f"Engine().check_file({str(quiet_file)!r})\nprint('spacy' in sys.modules)"],
+    probe = subprocess.run([PY, "-c", "import sys\nfrom claimlint.linter import Linter\n"
+                            f"Linter().check_file({str(quiet_file)!r})\nprint('spacy' in sys.modules)"],
                            capture_output=True, text=True, check=True).stdout.strip()
     results["cold"] = {k: {"median": v["median"], "min": v["min"]} for k, v in cold_r.items()}
     results["cold"]["quiet_file_imported_spacy"] = probe == "True"

@@ -18,11 +18,9 @@ import os
 from dataclasses import dataclass, field
 
 from .errors import ClaimlintError
-from .packs import TAXONOMY
+from .taxonomy import DOCUMENT_CATEGORIES as DOC_CATEGORIES, SPAN_CATEGORIES, TAXONOMY
 from .yamlutil import load_yaml
 
-SPAN_CATEGORIES = TAXONOMY[:5]
-DOC_CATEGORIES = TAXONOMY[5:]
 
 
 @dataclass
@@ -96,8 +94,8 @@ def _locate(text: str, entry: dict, doc: str, labels: str) -> tuple[int, int]:
     return start, start + len(quote)
 
 
-def evaluate(labels_path: str, docs_dir: str | None, engine) -> Evaluation:
-    """Run ``engine`` on every labelled document and score its findings."""
+def evaluate(labels_path: str, docs_dir: str | None, linter) -> Evaluation:
+    """Run ``linter`` on every labelled document and score its findings."""
     with open(labels_path, encoding="utf-8") as fh:
         raw = load_yaml(fh.read(), labels_path)
     if not isinstance(raw, dict) or not isinstance(raw.get("docs"), dict):
@@ -109,9 +107,9 @@ def evaluate(labels_path: str, docs_dir: str | None, engine) -> Evaluation:
     for name, entry in raw["docs"].items():
         entry = entry or {}
         path = os.path.join(docs_dir, name)
-        result = engine.check_file(path)
-        if result.diagnostics:
-            raise ClaimlintError("; ".join(str(d) for d in result.diagnostics))
+        result = linter.check_file(path)
+        if result.errors:
+            raise ClaimlintError("; ".join(str(e) for e in result.errors))
         with open(path, encoding="utf-8") as fh:  # universal newlines, as the labels were made
             text = fh.read()
         lines = text.split("\n")

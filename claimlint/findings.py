@@ -1,10 +1,10 @@
-"""Findings and per-file results."""
+"""Findings and per-file results: what checking a file produces."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+from .fixes import Edit
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Finding:
     context_start: int = 0     # the span within ``context``
     context_end: int = 0
     fingerprint: str = ""
-    fix: Any = None
+    fix: Edit | None = None     # a rewrite of the span the rule offers (applied by --fix)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column,
@@ -55,13 +55,14 @@ class Finding:
         if self.fingerprint:
             d["fingerprint"] = self.fingerprint
         if self.fix is not None:
-            d["fix"] = self.fix.to_dict() if hasattr(self.fix, "to_dict") else self.fix
+            d["fix"] = self.fix.to_dict()
         return d
 
 
 @dataclass
-class Diagnostic:
-    """A file (or rule) that could not be fully checked."""
+class FileError:
+    """Why a file, or one rule on a file, could not be checked: unreadable, undecodable, too
+    large, a rule's regex over its time limit. The run goes on, and exits with code 2."""
 
     path: str
     message: str
@@ -82,18 +83,39 @@ class Diagnostic:
 
 @dataclass
 class FileResult:
+    """The outcome of checking one file: its findings, in order, and its errors."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
     document: Any = None  # the Document, for reports and fixes (may be dropped to save memory)
+    digest: str = ""      # sha256 of the bytes that were checked, so a fix can refuse a changed file
 
 
-def summarize(results: list[FileResult]) -> dict:
-    findings = [f for r in results for f in r.findings]
-    return {
-        "files": len(results),
-        "findings": len(findings),
-        "errors": sum(1 for f in findings if f.severity == "error"),
-        "warnings": sum(1 for f in findings if f.severity == "warning"),
-        "info": sum(1 for f in findings if f.severity == "info"),
-    }
+@dataclass
+class Summary:
+    """Counts over a whole run, for the end of a report."""
+
+    files: int = 0
+    findings: int = 0
+    errors: int = 0      # findings of severity error
+    warnings: int = 0
+    info: int = 0
+    file_errors: int = 0  # files (or rules on files) that could not be checked
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        self.file_errors += len(result.errors)
+        for f in result.findings:
+            self.findings += 1
+            if f.severity == "error":
+                self.errors += 1
+            elif f.severity == "warning":
+                self.warnings += 1
+            else:
+                self.info += 1
+
+    def to_dict(self) -> dict:
+        """The JSON contract's summary object."""
+        return {"files": self.files, "findings": self.findings, "errors": self.errors,
+                "warnings": self.warnings, "info": self.info}

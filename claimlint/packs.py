@@ -26,20 +26,10 @@ from typing import Any
 
 from .errors import PackError
 from .kinds import KINDS, Rule, RuleMeta
-from .kinds.base import Opt, Where, did_you_mean, placeholders, validate_options
+from .kinds.base import placeholders
+from .schema import Opt, Where, did_you_mean, lined, validate_options
+from .taxonomy import SEVERITIES, TAXONOMY
 from .yamlutil import LDict, LList, load_yaml
-
-TAXONOMY = (
-    "efficacy-statistic",
-    "missing-citation",
-    "cure-claim",
-    "risk-minimization",
-    "superiority-claim",
-    "missing-risk-disclosure",
-    "missing-offlabel-disclosure",
-    "missing-typicality-disclosure",
-)
-SEVERITIES = ("error", "warning", "info")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -227,7 +217,7 @@ def _fix(value: Any, where: Where, line: int, cls, kind: str, raw: LDict) -> dic
     if not isinstance(value, dict):
         raise where.error("'fix' must be a mapping with 'replace' (and 'safe')", line)
     spec = {"replace": Opt("str", required=True), "safe": Opt("bool", default=False)}
-    fix = validate_options(value if isinstance(value, LDict) else _ldict(value, line), spec, where,
+    fix = validate_options(lined(value, line), spec, where,
                            context="fix: ")
     if cls.scope == "document":
         raise where.error("fix: a document-level rule has no match to replace", line)
@@ -259,7 +249,7 @@ def _triggers(value: Any, where: Where, line: int):
         raise where.error("'triggers' must be a list of substrings or a mapping with words and "
                           "substrings", line)
     spec = {"words": Opt("strlist", default=[]), "substrings": Opt("strlist", default=[])}
-    t = validate_options(value if isinstance(value, LDict) else _ldict(value, line), spec, where,
+    t = validate_options(lined(value, line), spec, where,
                          context="triggers: ")
     words = set()
     for w in t["words"]:
@@ -273,17 +263,11 @@ def _examples(value: Any, where: Where, line: int) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise where.error("'examples' must be a mapping with 'bad' and 'good' lists", line)
     spec = {"bad": Opt("strlist", default=[]), "good": Opt("strlist", default=[])}
-    ex = validate_options(value if isinstance(value, LDict) else _ldict(value, line), spec, where,
+    ex = validate_options(lined(value, line), spec, where,
                           context="examples: ")
     if not ex["bad"]:
         raise where.error("examples: at least one 'bad' example is required", line)
     return {"bad": list(ex["bad"]), "good": list(ex["good"])}
-
-
-def _ldict(d: dict, line: int) -> LDict:
-    out = LDict(d)
-    out.line, out.lines = line, {k: line for k in d}
-    return out
 
 
 @functools.lru_cache(maxsize=64)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import sources
-from .engine import ActiveRule, Engine
+from .linter import ActiveRule, Linter
 from .packs import load_pack
+from .settings import Settings
 
 
 @dataclass
@@ -49,8 +50,8 @@ class PackReport:
 def run_pack_tests(ref: str) -> PackReport:
     pack = load_pack(ref)
     report = PackReport(ref)
-    engine = Engine(packs=[ref])
-    plain = Engine(packs=[ref], prefilter=False)
+    engine = Linter(Settings(packs=[ref]))
+    plain = Linter(Settings(packs=[ref], prefilter=False))
     for rule in pack.rules:
         active = [ActiveRule(rule, rule.meta.severity)]
         for label in ("bad", "good"):

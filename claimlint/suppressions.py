@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import glob_match
+from . import selectors
 from .document import Document
 from .findings import Finding
 
@@ -63,16 +63,9 @@ def parse_directives(doc: Document) -> list[Directive]:
     return out
 
 
-def _matches(selectors: list[str], rule: str, category: str) -> bool:
-    if not selectors:
-        return True
-    for sel in selectors:
-        if sel.startswith("category:"):
-            if category == sel[len("category:"):]:
-                return True
-        elif glob_match(sel, rule):
-            return True
-    return False
+def _matches(sels: list[str], rule: str, category: str) -> bool:
+    """Does a directive with selectors ``sels`` (none: every rule) cover this rule?"""
+    return not sels or selectors.any_matches(sels, rule, category)
 
 
 def _regions(doc: Document, directives: list[Directive]) -> None:

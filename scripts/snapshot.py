@@ -48,7 +48,7 @@ def corpora(bench: str | None) -> dict[str, Path]:
 
 def run(corpus: Path, fmt: str) -> str:
     files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*") if p.is_file()
-                   and not p.name.startswith("."))
+                   and not any(part.startswith(".") for part in p.relative_to(corpus).parts))
     argv = [sys.executable, "-m", "claimlint", "check", "--isolated", "--no-cache",
             "--color", "never", "--format", fmt, *files]
     proc = subprocess.run(argv, cwd=corpus, capture_output=True, text=True,

@@ -10,17 +10,17 @@ import sys
 
 import pytest
 
-from claimlint.engine import Engine
+from claimlint.linter import Linter
 from claimlint.evaluate import evaluate
 from claimlint.packs import TAXONOMY
-from conftest import ROOT
+from helpers import ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def engine():
-    return Engine()
+    return Linter()
 
 
 @pytest.mark.parametrize("folder", ["", "holdout", "holdout2"], ids=["corpus", "holdout", "holdout2"])
@@ -76,7 +76,7 @@ def test_seed_articles(engine, shared_dir):
 
 
 def test_every_shipped_rule_has_two_bad_and_two_good_examples(engine):
-    for rule in engine.all_rules:
+    for rule in engine.rules:
         if rule.meta.pack == "starter":
             continue
         ex = rule.meta.examples
@@ -85,5 +85,5 @@ def test_every_shipped_rule_has_two_bad_and_two_good_examples(engine):
 
 
 def test_every_taxonomy_category_has_a_default_rule(engine):
-    cats = {ar.rule.meta.category for ar in engine.base_rules}
+    cats = {ar.rule.meta.category for ar in engine.enabled}
     assert set(TAXONOMY) <= cats

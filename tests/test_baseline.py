@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from helpers import run_cli
 
 CLAIM = "Our drops cure insomnia and 87% of users report better sleep."
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli, run_json
+from helpers import ROOT, run_cli, run_json
 
 PROBE = str(Path(__file__).parent / "packs" / "probe.yaml")
 BAD = "# Title\n\nOur drops cure insomnia. 87% of clients report improvement.\n"
@@ -224,8 +224,20 @@ def test_rules_reference_page_is_current():
     assert proc.returncode == 0
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert proc.stdout == page, "docs/rules.md is out of date: regenerate it (see this test's docstring)"
-    from claimlint.formats._common import RULES_DOC_URI, rule_slug
+    from claimlint.explain import RULES_DOC_URI, rule_slug
 
     assert RULES_DOC_URI.endswith("docs/rules.md#")
     for rule in json.loads(run_cli("rules", "--isolated", "--format", "json", cwd=ROOT).stdout):
         assert f'<a id="{rule_slug(rule["id"])}"></a>' in page
+
+
+def test_extend_pack_adds_to_the_default_packs(tmp_path):
+    pack = tmp_path / "house.yaml"
+    pack.write_text((ROOT / "tests" / "packs" / "probe.yaml").read_text(encoding="utf-8"))
+    page = tmp_path / "a.md"
+    page.write_text("Our drops are a miracle cure for insomnia.\n")
+    report, _ = run_json(str(page), "--isolated", "--extend-pack", str(pack))
+    packs = {f["rule"].split("/")[0] for f in report["findings"]}
+    assert {"claims", "probe"} <= packs
+    report, _ = run_json(str(page), "--isolated", "--pack", str(pack))
+    assert "claims" not in {f["rule"].split("/")[0] for f in report["findings"]}

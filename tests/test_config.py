@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from claimlint.config import Config, find_config, load_config
-from claimlint.engine import Engine
+from claimlint.config import find_config, read_config
+from claimlint.linter import Linter
+from claimlint.settings import Settings
 from claimlint.errors import ConfigError, UsageError
 
 PROBE = str(Path(__file__).parent / "packs" / "probe.yaml")
@@ -33,16 +34,16 @@ def test_yaml_config_values(tmp_path):
         "severity: {starter/cure-words: info}\nfail-on: warning\ninclude: ['*.md']\n"
         "exclude: [drafts/]\noverrides:\n  - files: ['legal/**']\n    ignore: [starter]\n"
         "max-file-size: 5\n")
-    cfg = load_config(str(p))
-    assert cfg.packs == ["starter"] and cfg.fail_on == "warning" and cfg.max_bytes == 5_000_000
-    assert cfg.overrides[0].files == ["legal/**"] and cfg.root == str(tmp_path)
+    cfg = read_config(str(p))
+    assert cfg.packs == ("starter",) and cfg.fail_on == "warning" and cfg.max_bytes == 5_000_000
+    assert cfg.overrides[0].files == ("legal/**",) and cfg.root == str(tmp_path)
 
 
 def test_pyproject_config_with_snake_case(tmp_path):
     p = tmp_path / "pyproject.toml"
     p.write_text("[tool.claimlint]\nfail_on = 'info'\nignore = ['starter/cure-words']\n")
-    cfg = load_config(str(p))
-    assert cfg.fail_on == "info" and cfg.ignore == ["starter/cure-words"]
+    cfg = read_config(str(p))
+    assert cfg.fail_on == "info" and cfg.ignore == ("starter/cure-words",)
 
 
 @pytest.mark.parametrize("text,line,fragment", [
@@ -57,7 +58,7 @@ def test_config_errors_name_file_and_line(tmp_path, text, line, fragment):
     p = tmp_path / ".claimlint.yaml"
     p.write_text(text)
     with pytest.raises(ConfigError) as exc:
-        load_config(str(p))
+        read_config(str(p))
     assert exc.value.line == line and fragment in exc.value.message
     assert exc.value.path.endswith(".claimlint.yaml")
 
@@ -66,10 +67,10 @@ def test_toml_errors(tmp_path):
     p = tmp_path / "pyproject.toml"
     p.write_text("[tool.claimlint]\nbogus = 1\n")
     with pytest.raises(ConfigError, match="unknown key 'bogus'"):
-        load_config(str(p))
+        read_config(str(p))
     p.write_text("[tool.claimlint\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
-        load_config(str(p))
+        read_config(str(p))
 
 
 def ids(engine, path="doc.md"):
@@ -77,26 +78,26 @@ def ids(engine, path="doc.md"):
 
 
 def test_select_ignore_globs_packs_categories():
-    e = Engine(Config(), packs=["starter"], select=["starter/*"], ignore=["category:cure-claim"])
+    e = Linter(Settings(packs=["starter"], select=["starter/*"], ignore=["category:cure-claim"]))
     assert "starter/cure-words" not in ids(e) and "starter/studies-show" in ids(e)
-    e = Engine(Config(), packs=["starter"], select=["starter/cure-words"])
+    e = Linter(Settings(packs=["starter"], select=["starter/cure-words"]))
     assert ids(e) == ["starter/cure-words"]
-    e = Engine(Config(), packs=["starter"], ignore=["starter"])
+    e = Linter(Settings(packs=["starter"], ignore=["starter"]))
     assert ids(e) == []
 
 
 def test_unknown_rule_ids_are_usage_errors():
     with pytest.raises(UsageError, match="unknown rule, pack or category 'starter/cure-word'.*did you mean"):
-        Engine(Config(), packs=["starter"], select=["starter/cure-word"])
+        Linter(Settings(packs=["starter"], select=["starter/cure-word"]))
     # Globs that match nothing are fine (a pack may not be installed everywhere).
-    Engine(Config(), packs=["starter"], ignore=["other/*"])
+    Linter(Settings(packs=["starter"], ignore=["other/*"]))
 
 
 def test_severity_overrides_and_per_path_overrides(tmp_path):
     p = tmp_path / ".claimlint.yaml"
     p.write_text("packs: [starter]\nseverity: {starter/*: info}\noverrides:\n"
                  "  - files: ['legal/**']\n    ignore: [starter/cure-words]\n    severity: {starter/studies-show: error}\n")
-    e = Engine(load_config(str(p)))
+    e = Linter(read_config(str(p)))
     assert {ar.severity for ar in e.rules_for("doc.md")} == {"info"}
     legal = {ar.id: ar.severity for ar in e.rules_for("legal/terms.md")}
     assert "starter/cure-words" not in legal and legal["starter/studies-show"] == "error"

@@ -9,7 +9,7 @@ docx = pytest.importorskip("docx", reason="python-docx is a dependency; install 
 
 from claimlint import sources  # noqa: E402
 from claimlint.errors import InputError  # noqa: E402
-from conftest import run_cli  # noqa: E402
+from helpers import run_cli  # noqa: E402
 
 
 @pytest.fixture

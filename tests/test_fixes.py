@@ -10,7 +10,7 @@ import pytest
 
 from claimlint.errors import InputError
 from claimlint.fixes import Edit, apply_edits, digest, match_case, write_fixed
-from conftest import run_cli
+from helpers import run_cli
 
 UNUSED = "<!-- claimlint-disable-next-line claims/cure-claim -->\nWe open at nine.\n"
 PROVEN = "Our clinically proven drops lift your mood today.\n"

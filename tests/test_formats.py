@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from claimlint.findings import Diagnostic, FileResult, Finding, summarize
+from claimlint.findings import FileError, FileResult, Finding, Summary
 from claimlint.formats import FORMAT_NAMES, FORMATS, FormatOptions, get_formatter
 from claimlint.kinds.base import RuleMeta
-from conftest import SHARED, run_cli
+from helpers import SHARED, run_cli
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -66,19 +66,23 @@ RULES = {
 }
 
 
-def render(fmt: str, results: list[FileResult], diagnostics: list[Diagnostic] | None = None,
-           **options) -> str:
-    """Drive a formatter as the CLI does; diagnostics default to those of the results."""
+def render(fmt: str, results: list[FileResult], **options) -> str:
+    """Drive a formatter as the CLI does."""
     out = io.StringIO()
     opts = FormatOptions(rules=options.pop("rules", RULES), tool_version="0.1.0", **options)
     formatter = get_formatter(fmt)(out, opts)
     formatter.begin()
+    summary = Summary()
     for r in results:
         formatter.file(r)
-    if diagnostics is None:
-        diagnostics = [d for r in results for d in r.diagnostics]
-    formatter.end(summarize(results), diagnostics)
+        summary.add(r)
+    formatter.end(summary)
     return out.getvalue()
+
+
+def unreadable(path: str, message: str) -> FileResult:
+    """The result of a file that could not be checked at all."""
+    return FileResult(path, errors=[FileError(path, message)])
 
 
 def sample_results() -> list[FileResult]:
@@ -96,7 +100,7 @@ def sample_results() -> list[FileResult]:
                     column=4, end_line=7, end_column=12, excerpt="the best",
                     fingerprint="aaaaaaaaaaaaaaaaaaaa"),
         ]),
-        FileResult("docs/broken.md", diagnostics=[Diagnostic("docs/broken.md",
+        FileResult("docs/broken.md", errors=[FileError("docs/broken.md",
                                                              "not valid UTF-8", 2, 7)]),
     ]
 
@@ -235,7 +239,7 @@ def test_sarif_diagnostics_become_notifications_once():
     assert loc["artifactLocation"]["uri"] == "docs/broken.md"
     assert loc["region"] == {"startLine": 2, "startColumn": 7}
     # a diagnostic given only to end() is reported too
-    log = json.loads(render("sarif", [], [Diagnostic("gone.md", "no such file or directory")]))
+    log = json.loads(render("sarif", [unreadable("gone.md", "no such file or directory")]))
     assert_valid_sarif(log)
     assert len(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]) == 1
 
@@ -253,16 +257,16 @@ def test_sarif_rule_missing_from_the_options_still_has_a_descriptor():
 
 
 def test_rule_links_are_web_addresses_only():
-    from claimlint.formats._common import RULES_DOC_URI, rule_help_uri
+    from claimlint.explain import RULES_DOC_URI, rule_url
 
     class Meta:
         def __init__(self, url):
             self.url = url
 
-    assert rule_help_uri(Meta("https://example.org/a b"), "p/r") == "https://example.org/a%20b"
+    assert rule_url(Meta("https://example.org/a b"), "p/r") == "https://example.org/a%20b"
     for hostile in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "https:/x",
                     "//example.org/r", "vbscript:msgbox"):
-        assert rule_help_uri(Meta(hostile), "p/r") == RULES_DOC_URI + "p-r", hostile
+        assert rule_url(Meta(hostile), "p/r") == RULES_DOC_URI + "p-r", hostile
 
 
 def test_sarif_paths_are_relative_percent_encoded_uris():
@@ -405,7 +409,7 @@ def test_github_hostile_document_stays_one_command_per_finding():
 
 
 def test_github_diagnostic_given_only_at_the_end():
-    out = render("github", [], [Diagnostic("gone, really: yes.md", "no such file\nor folder")])
+    out = render("github", [unreadable("gone, really: yes.md", "no such file\nor folder")])
     assert out == "::error file=gone%2C really%3A yes.md::no such file%0Aor folder\n"
 
 
@@ -485,7 +489,7 @@ def test_junit_escapes_hostile_text():
 
 
 def test_junit_diagnostic_given_only_at_the_end():
-    xml = _junit(render("junit", [FileResult("a.md")], [Diagnostic("gone.md", "no such file")]))
+    xml = _junit(render("junit", [FileResult("a.md"), unreadable("gone.md", "no such file")]))
     assert (xml.tests, xml.failures, xml.errors) == (2, 0, 1)
     suites = {s.name: s for s in xml}
     assert list(suites["gone.md"])[0].is_error

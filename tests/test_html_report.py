@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from claimlint import sources
-from claimlint.config import Config
-from claimlint.engine import Engine
-from claimlint.findings import Diagnostic, FileResult, Finding
+from claimlint.settings import Settings
+from claimlint.linter import Linter
+from claimlint.findings import FileError, FileResult, Finding, Summary
 from claimlint.formats import FORMAT_NAMES, FORMATS, FormatOptions, get_formatter
 from claimlint.formats.html import CATEGORIES, HtmlFormatter, segments
 from claimlint.kinds.base import RuleMeta
-from conftest import ROOT, run_cli
+from helpers import ROOT, run_cli
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -131,10 +131,10 @@ def well_formed(report: str) -> Tree:
 _ENGINE = None
 
 
-def engine() -> Engine:
+def engine() -> Linter:
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = Engine(Config())
+        _ENGINE = Linter(Settings())
     return _ENGINE
 
 
@@ -147,14 +147,13 @@ def checked(text: str, path: str = "docs/post.md") -> FileResult:
 
 
 def rules() -> dict:
-    return {r.meta.id: r.meta for r in engine().all_rules}
+    return {r.meta.id: r.meta for r in engine().rules}
 
 
-def render(results: list[FileResult], diagnostics: list[Diagnostic] | None = None,
-           rule_metas: dict | None = None, **options) -> str:
+def render(results: list[FileResult], rule_metas: dict | None = None, **options) -> str:
     from test_formats import render as render_format
 
-    return render_format("html", results, diagnostics,
+    return render_format("html", results,
                          rules=rules() if rule_metas is None else rule_metas, **options)
 
 
@@ -318,8 +317,8 @@ def hostile_report(**options) -> tuple[str, FileResult]:
     metas = {rid: meta(rid, rationale=f"Because {SCRIPT} \x1b[1m",
                        references=[f"Rule {IMG}"], url="javascript:alert(1)")
              for rid in {f.rule for f in result.findings}}
-    diag = Diagnostic(f"docs/{SCRIPT}.md", f"not valid UTF-8 {IMG}", 2, 3)
-    broken = FileResult(diag.path, diagnostics=[diag])
+    diag = FileError(f"docs/{SCRIPT}.md", f"not valid UTF-8 {IMG}", 2, 3)
+    broken = FileResult(diag.path, errors=[diag])
     return render([result, broken], rule_metas=metas, **options), result
 
 
@@ -433,10 +432,10 @@ def test_summary_counts_by_category_and_severity():
 
 
 def test_a_file_that_could_not_be_checked_is_reported():
-    diag = Diagnostic("docs/broken.md", "not valid UTF-8", 2, 7)
-    late = Diagnostic("rules/pack.yaml", "rule 'x' failed")
-    tree = well_formed(render([FileResult("docs/broken.md", diagnostics=[diag])],
-                              diagnostics=[diag, late]))
+    diag = FileError("docs/broken.md", "not valid UTF-8", 2, 7)
+    late = FileError("docs/post.md", "rule 'x' failed")
+    tree = well_formed(render([FileResult("docs/broken.md", errors=[diag]),
+                               FileResult("docs/post.md", errors=[late])]))
     assert "docs/broken.md:2:7: not valid UTF-8" in text(tree.find("div", cls="banner")[0])
     listed = [text(li) for li in tree.find("li") if inside(li, tree.by_id("summary"))]
     assert listed == [str(diag), str(late)]  # each once
@@ -492,7 +491,7 @@ def test_documents_are_written_as_they_arrive_and_not_kept():
     del result
     gc.collect()
     assert ref() is None, "the formatter keeps the document"
-    formatter.end({}, [])
+    formatter.end(Summary())
     well_formed(out.getvalue())
 
 

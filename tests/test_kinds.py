@@ -6,8 +6,8 @@ import textwrap
 import pytest
 
 from claimlint import sources
-from claimlint.config import Config
-from claimlint.engine import ActiveRule, Engine
+from claimlint.settings import Settings
+from claimlint.linter import ActiveRule, Linter
 from claimlint.packs import load_pack_text
 
 COMMON = """\
@@ -26,11 +26,11 @@ def rule_from(body: str, category: str = "cure-claim", message: str = "got {matc
 
 
 def hits(rule, text: str, name: str = "x.txt", prefilter: bool = True):
-    engine = Engine(Config(), packs=[], prefilter=prefilter)
+    engine = Linter(Settings(packs=[], prefilter=prefilter))
     doc = sources.parse(text, name)
     res = engine.check_document(doc, [ActiveRule(rule, "warning")])
-    assert not res.diagnostics, res.diagnostics
-    plain = Engine(Config(), packs=[], prefilter=False).check_document(doc, [ActiveRule(rule, "warning")])
+    assert not res.errors, res.errors
+    plain = Linter(Settings(packs=[], prefilter=False)).check_document(doc, [ActiveRule(rule, "warning")])
     assert [f.to_dict() for f in plain.findings] == [f.to_dict() for f in res.findings], \
         "the pre-filter changed the result"
     return res.findings
@@ -98,12 +98,12 @@ class TestRegex:
 
     def test_catastrophic_regex_is_stopped_and_reported(self):
         r = rule_from("kind: regex\nregex: '(a|aa)+$'\n")
-        engine = Engine(Config(), packs=[])
+        engine = Linter(Settings(packs=[]))
         doc = sources.parse("a" * 5000 + "!", "x.txt")
         res = engine.check_document(doc, [ActiveRule(r, "warning")])
         assert res.findings == []
-        assert "exceeded its time limit" in res.diagnostics[0].message
-        assert "t/r" in res.diagnostics[0].message
+        assert "exceeded its time limit" in res.errors[0].message
+        assert "t/r" in res.errors[0].message
 
 
 class TestStatistic:
@@ -306,9 +306,9 @@ def test_clean_copy_is_checked_without_importing_spacy(tmp_path):
 
     page = tmp_path / "hours.md"
     page.write_text("# Opening hours\n\nWe are open from nine to five on weekdays.\n")
-    code = ("import sys\nfrom claimlint.engine import Engine\n"
-            f"r = Engine().check_file({str(page)!r})\n"
-            "assert r.findings == [] and not r.diagnostics\n"
+    code = ("import sys\nfrom claimlint.linter import Linter\n"
+            f"r = Linter().check_file({str(page)!r})\n"
+            "assert r.findings == [] and not r.errors\n"
             "print('spacy' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
@@ -325,11 +325,11 @@ def test_explicit_triggers_replace_derived_ones():
 
 def test_regex_predicates_in_token_patterns_have_a_time_limit():
     r = rule_from("kind: pattern\npatterns:\n  - [{TEXT: {REGEX: '^(a|aa)+$'}}]\n")
-    engine = Engine(Config(), packs=[])
+    engine = Linter(Settings(packs=[]))
     assert excerpts(r, "Say aaaa now.") == ["aaaa"]
     doc = sources.parse("a" * 3000 + "b is long.", "x.txt")
     res = engine.check_document(doc, [ActiveRule(r, "warning")])
-    assert res.findings == [] and "exceeded its time limit" in res.diagnostics[0].message
+    assert res.findings == [] and "exceeded its time limit" in res.errors[0].message
 
 
 def test_regex_match_across_sentences_does_not_hide_one_inside_a_sentence():

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_wheel_contains_rule_packs(tmp_path):

@@ -175,7 +175,7 @@ def test_fuzzy_regex_has_no_prefilter_literals():
 
 
 def test_pack_path_on_the_command_line_is_relative_to_the_working_directory(tmp_path):
-    from conftest import run_cli
+    from helpers import run_cli
 
     (tmp_path / "sub").mkdir()
     (tmp_path / ".claimlint.yaml").write_text("fail-on: error\n")

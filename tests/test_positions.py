@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 
 from claimlint import sources
-from claimlint.config import Config
-from claimlint.engine import Engine
+from claimlint.settings import Settings
+from claimlint.linter import Linter
 
 PROBE = str(Path(__file__).parent / "packs" / "probe.yaml")
 
 
 def findings(text: str, name: str):
-    engine = Engine(Config(), packs=[PROBE])
+    engine = Linter(Settings(packs=[PROBE]))
     doc = sources.parse(text, name)
     return doc, engine.check_document(doc).findings
 
@@ -73,7 +73,7 @@ def test_bom_is_not_a_column():
     raw = "\ufeffA miracle cure.\n".encode("utf-8")
     doc = sources.load("x.txt", data=raw)
     assert doc.bom and not doc.text.startswith("\ufeff")
-    engine = Engine(Config(), packs=[PROBE])
+    engine = Linter(Settings(packs=[PROBE]))
     f = engine.check_document(doc).findings[0]
     assert (f.line, f.column) == (1, 3)
 

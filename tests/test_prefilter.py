@@ -77,11 +77,11 @@ def test_document_features_find_the_blocks_each_trigger_holds_for(monkeypatch):
 def _planned_blocks(rule, text: str, name: str = "x.md") -> list[str]:
     """The blocks the engine would analyse for ``rule`` alone."""
     from claimlint import sources
-    from claimlint.config import Config
-    from claimlint.engine import ActiveRule, Engine
+    from claimlint.settings import Settings
+    from claimlint.linter import ActiveRule, Linter
 
     doc = sources.parse(text, name)
-    plan = Engine(Config(), packs=[])._plan(doc, [ActiveRule(rule, "warning")])
+    plan = Linter(Settings(packs=[]))._plan(doc, [ActiveRule(rule, "warning")])
     return [doc.blocks[i].text for _, blocks in (plan or []) for i in blocks]
 
 
@@ -131,15 +131,15 @@ def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
 def test_triggers_and_block_filters_survive_the_cache(tmp_path):
     from claimlint import packs
     from claimlint.cache import load_triggers, save_triggers
-    from claimlint.engine import Engine
+    from claimlint.linter import Linter
 
-    rules = Engine().all_rules
+    rules = Linter().rules
     save_triggers(str(tmp_path), "sig", rules)
     derived = {r.meta.id: (r.triggers(), r.filter_spec()) for r in rules}
     assert any(spec for _, spec in derived.values()), "no shipped rule has a block filter"
 
     packs._load_file.cache_clear()  # a second engine with rules of its own, nothing derived yet
-    other = Engine().all_rules
+    other = Linter().rules
     assert not any(r is o for r, o in zip(rules, other))
     assert not any("_triggers" in r.__dict__ or "_filter_spec" in r.__dict__ for r in other)
     assert load_triggers(str(tmp_path), "sig", other)

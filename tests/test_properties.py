@@ -2,7 +2,7 @@
 
 For arbitrary Unicode text, generated Markdown, generated HTML and generated Word documents:
 
-* ``sources.parse`` / ``sources.load`` and ``Engine.check_document`` never raise (``load`` may raise
+* ``sources.parse`` / ``sources.load`` and ``Linter.check_document`` never raise (``load`` may raise
   :class:`InputError`, nothing else), and no rule fails (a rule that raises becomes a diagnostic);
 * every finding's ``[start, end)`` lies within the original text, its line/column pair agrees with
   ``start``/``end`` (computed here independently, with ``\\r\\n``, ``\\r`` and ``\\n`` each ending a
@@ -33,18 +33,19 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from claimlint import sources
-from claimlint.engine import Engine
+from claimlint.linter import Linter
+from claimlint.settings import Settings
 from claimlint.errors import InputError
 
 PACKS = ["claims", "evidence", "disclosures", "drugs"]
-_ENGINE: Engine | None = None
+_ENGINE: Linter | None = None
 
 
-def engine() -> Engine:
+def engine() -> Linter:
     """One engine for the whole module (building one costs more than checking a document)."""
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = Engine(packs=PACKS)
+        _ENGINE = Linter(Settings(packs=PACKS))
     return _ENGINE
 
 
@@ -153,8 +154,8 @@ def check_findings(doc, result) -> None:
     text = doc.text
     starts = line_starts(text)
     lines = split_lines(text)
-    _require(not result.diagnostics, "rule-failed",
-             lambda: "; ".join(str(d) for d in result.diagnostics))
+    _require(not result.errors, "rule-failed",
+             lambda: "; ".join(str(d) for d in result.errors))
     for f in result.findings:
         where = f"{f.rule} at {f.start}:{f.end} {text[f.start:f.end][:60]!r}"
         _require(0 <= f.start <= f.end <= len(text), "finding-bounds",
@@ -182,10 +183,10 @@ def check_findings(doc, result) -> None:
 
 def snapshot(result) -> list:
     return [(f.to_dict(), f.start, f.end, f.context, f.context_start, f.context_end)
-            for f in result.findings] + [d.to_dict() for d in result.diagnostics]
+            for f in result.findings] + [d.to_dict() for d in result.errors]
 
 
-def check_doc(doc, eng: Engine | None = None, twice: bool = True, fixes: bool = True):
+def check_doc(doc, eng: Linter | None = None, twice: bool = True, fixes: bool = True):
     """All properties of one parsed document; returns the result."""
     eng = eng or engine()
     check_blocks(doc)
@@ -205,7 +206,7 @@ def check_doc(doc, eng: Engine | None = None, twice: bool = True, fixes: bool = 
     return result
 
 
-def check_text(text: str, path: str, eng: Engine | None = None, twice: bool = True):
+def check_text(text: str, path: str, eng: Linter | None = None, twice: bool = True):
     """Parse ``text`` as ``path``'s format and check every property."""
     doc = sources.parse(text, path)
     # (a lone surrogate is not a character: parse() makes it U+FFFD, keeping every position)
@@ -219,7 +220,7 @@ def check_text(text: str, path: str, eng: Engine | None = None, twice: bool = Tr
     return result
 
 
-def check_newline_styles(text: str, path: str, eng: Engine | None = None) -> None:
+def check_newline_styles(text: str, path: str, eng: Linter | None = None) -> None:
     """The same document with LF, CRLF or CR line endings gives findings at the same lines and
     columns (only ``start``/``end`` offsets differ)."""
     base = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -232,7 +233,7 @@ def check_newline_styles(text: str, path: str, eng: Engine | None = None) -> Non
              lambda: f"findings differ by newline style: {seen}")
 
 
-def check_bytes(path: str, data: bytes, eng: Engine | None = None):
+def check_bytes(path: str, data: bytes, eng: Linter | None = None):
     """``sources.load`` raises InputError or gives a document that has every property."""
     try:
         doc = sources.load(path, data=data)
@@ -679,7 +680,7 @@ def _write_corpus(directory: Path, docs: list[str]) -> None:
 @given(docs=st.lists(st.one_of(markdown_documents(), html_documents(), unicode_text),
                      min_size=18, max_size=18))
 def test_jobs_do_not_change_results(tmp_path_factory, docs):
-    from claimlint.engine import PARALLEL_MIN_FILES
+    from claimlint.linter import PARALLEL_MIN_FILES
 
     assert len(docs) >= PARALLEL_MIN_FILES  # so that jobs=2 really starts workers
     directory = tmp_path_factory.mktemp("corpus")
@@ -687,24 +688,24 @@ def test_jobs_do_not_change_results(tmp_path_factory, docs):
     (directory / "bad.txt").write_bytes(b"caf\xe9 cures insomnia")
     eng = engine()
     serial = [(r.path, snapshot(r)) for r in eng.check_paths([str(directory)], jobs=1)]
-    import claimlint.engine as engine_module
+    import claimlint.parallel as parallel_module
 
     calls = []
-    real = engine_module._parallel
+    real = parallel_module.check_in_workers
 
     def spy(*args, **kw):
         calls.append(args[2])
         return real(*args, **kw)
 
-    engine_module._parallel = spy
+    parallel_module.check_in_workers = spy
     try:
         parallel = [(r.path, snapshot(r)) for r in eng.check_paths([str(directory)], jobs=2)]
     finally:
-        engine_module._parallel = real
+        parallel_module.check_in_workers = real
     assert calls == [2], "check_paths(jobs=2) did not start workers"
     assert len(serial) == len(docs) + 1
     assert serial == parallel
-    fresh = Engine(packs=PACKS)
+    fresh = Linter(Settings(packs=PACKS))
     assert [(r.path, snapshot(r)) for r in fresh.check_paths([str(directory)], jobs=1)] == serial
 
 

@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from claimlint import sources
-from claimlint.config import Config
-from claimlint.engine import Engine
-from conftest import run_cli
+from claimlint.settings import Settings
+from claimlint.linter import Linter
+from helpers import run_cli
 
 CLAIM = "Our drops cure insomnia.\n"
 
@@ -107,9 +107,9 @@ def test_unreadable_file_in_a_folder(folder, monkeypatch):
 
     monkeypatch.chdir(folder)
     monkeypatch.setattr("builtins.open", guarded)
-    engine = Engine(Config(root=str(folder)), packs=["starter"])
+    engine = Linter(Settings(root=str(folder), packs=["starter"]))
     results = {r.path: r for r in engine.check_paths(["."])}
-    assert [str(d) for d in results["secret.md"].diagnostics] == ["secret.md: permission denied"]
+    assert [str(d) for d in results["secret.md"].errors] == ["secret.md: permission denied"]
     assert results["good.md"].findings
 
 
@@ -160,7 +160,7 @@ def test_sources_never_guess_an_encoding():
 def test_a_reader_or_pipeline_bug_loses_only_its_own_file(tmp_path, monkeypatch):
     (tmp_path / "a.md").write_text("Our drops cure insomnia.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Our drops cure insomnia.\n", encoding="utf-8")
-    engine = Engine(Config(root=str(tmp_path)))
+    engine = Linter(Settings(root=str(tmp_path)))
     real = sources.read_markdown
 
     def broken(text):
@@ -169,9 +169,9 @@ def test_a_reader_or_pipeline_bug_loses_only_its_own_file(tmp_path, monkeypatch)
     monkeypatch.setattr(sources, "read_markdown", broken)
     a, b = engine.check_paths([str(tmp_path)])
     assert a.findings == [] and "internal error while reading the file (RecursionError" in \
-        a.diagnostics[0].message
-    assert [f.rule for f in b.findings if f.rule == "claims/cure-claim"] and not b.diagnostics
+        a.errors[0].message
+    assert [f.rule for f in b.findings if f.rule == "claims/cure-claim"] and not b.errors
     monkeypatch.setattr(sources, "read_markdown", real)
     monkeypatch.setattr(engine, "check_document", lambda doc, rules=None: 1 / 0)
     assert "internal error while checking the file (ZeroDivisionError" in \
-        engine.check_file(str(tmp_path / "b.txt")).diagnostics[0].message
+        engine.check_file(str(tmp_path / "b.txt")).errors[0].message

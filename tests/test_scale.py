@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from claimlint.config import Config
-from claimlint.engine import Engine
-from conftest import ROOT, run_cli
+from claimlint.settings import Settings
+from claimlint.linter import Linter
+from helpers import ROOT, run_cli
 
 CORPUS = ROOT / "tests" / "corpus" / "docs"
 
@@ -50,7 +50,7 @@ def test_cache_is_invalidated_by_content_rules_and_packs(tmp_path):
         "    rationale: r\n    references: [x]\n    phrases: [cure]\n    examples: {bad: [a cure], good: [b]}\n")
     page = tmp_path / "page.md"
     page.write_text("It is a cure.\n")
-    engine = Engine(Config(root=str(tmp_path)), packs=["./pack.yaml"], cache=True)
+    engine = Linter(Settings(root=str(tmp_path), packs=["./pack.yaml"]), cache=True)
     assert len(engine.check_file(str(page)).findings) == 1
     assert engine.cache.misses == 1 and engine.cache.hits == 0
     assert len(engine.check_file(str(page)).findings) == 1
@@ -58,12 +58,12 @@ def test_cache_is_invalidated_by_content_rules_and_packs(tmp_path):
     page.write_text("It is a remedy.\n")
     assert engine.check_file(str(page)).findings == []
     # Another severity for the rule is another cache key.
-    engine2 = Engine(Config(root=str(tmp_path), severity={"p/r": "error"}), packs=["./pack.yaml"], cache=True)
+    engine2 = Linter(Settings(root=str(tmp_path), severity={"p/r": "error"}, packs=["./pack.yaml"]), cache=True)
     page.write_text("It is a cure.\n")
     assert engine2.check_file(str(page)).findings[0].severity == "error"
     # Editing the pack starts a new generation of the cache.
     (tmp_path / "pack.yaml").write_text((tmp_path / "pack.yaml").read_text().replace("[cure]", "[remedy]"))
-    engine3 = Engine(Config(root=str(tmp_path)), packs=["./pack.yaml"], cache=True)
+    engine3 = Linter(Settings(root=str(tmp_path), packs=["./pack.yaml"]), cache=True)
     assert engine3.check_file(str(page)).findings == []
     gens = os.listdir(tmp_path / ".claimlint_cache" / "v1")
     assert len(gens) == 1
@@ -78,10 +78,11 @@ def test_cache_generation_follows_claimlint_s_own_code(monkeypatch):
     assert cache.engine_signature([], None) != before
 
 
-def test_no_cache_writes_no_results_and_cache_false_writes_nothing(tmp_path):
+def test_no_cache_and_cache_false_write_nothing(tmp_path):
     (tmp_path / "a.md").write_text("It is a cure.\n")
     run_cli("check", ".", "--no-cache", cwd=tmp_path)
-    assert not (tmp_path / ".claimlint_cache" / "v1").exists()
+    assert not (tmp_path / ".claimlint_cache").exists()
+    run_cli("check", ".", cwd=tmp_path)
     assert list((tmp_path / ".claimlint_cache" / "packs").glob("*.json"))  # compiled triggers
     (tmp_path / ".claimlint_cache").rename(tmp_path / "old")
     (tmp_path / ".claimlint.yaml").write_text("cache: false\n")
@@ -90,13 +91,13 @@ def test_no_cache_writes_no_results_and_cache_false_writes_nothing(tmp_path):
 
 
 def test_saved_triggers_are_the_derived_ones(tmp_path):
-    from claimlint.engine import Engine
+    from claimlint.linter import Linter
 
-    fresh = Engine(Config(root=str(tmp_path)))
-    derived = {r.meta.id: r.triggers() for r in fresh.all_rules}
-    Engine(Config(root=str(tmp_path)), trigger_cache=True)  # writes them
-    loaded = Engine(Config(root=str(tmp_path)), trigger_cache=True)
-    for rule in loaded.all_rules:
+    fresh = Linter(Settings(root=str(tmp_path)))
+    derived = {r.meta.id: r.triggers() for r in fresh.rules}
+    Linter(Settings(root=str(tmp_path)), cache=True)  # writes them
+    loaded = Linter(Settings(root=str(tmp_path)), cache=True)
+    for rule in loaded.rules:
         assert "_triggers" in rule.__dict__
         for a, b in zip(rule.triggers(), derived[rule.meta.id]):
             assert (a is None) == (b is None)
@@ -111,13 +112,13 @@ def test_no_progress_bar_without_a_terminal(many):
 
 
 def test_config_jobs_and_cache_keys(tmp_path):
-    from claimlint.config import load_config
+    from claimlint.config import read_config
     from claimlint.errors import ConfigError
 
     p = tmp_path / ".claimlint.yaml"
     p.write_text("jobs: 3\ncache: false\ncache-dir: build\n")
-    cfg = load_config(str(p))
+    cfg = read_config(str(p))
     assert cfg.jobs == 3 and cfg.cache is False and cfg.cache_dir == str(tmp_path / "build")
     p.write_text("jobs: 0\n")
     with pytest.raises(ConfigError, match="'jobs' must be 1 or more"):
-        load_config(str(p))
+        read_config(str(p))

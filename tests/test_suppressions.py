@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from claimlint import sources
-from claimlint.config import Config
-from claimlint.engine import Engine
+from claimlint.settings import Settings
+from claimlint.linter import Linter
 
 
 def run(text: str, name: str, **kw):
-    engine = Engine(Config(), packs=["starter"], **kw)
+    engine = Linter(Settings(packs=["starter"], **kw))
     return [(f.rule, f.line) for f in engine.check_document(sources.parse(text, name)).findings]
 
 

@@ -1,17 +1,18 @@
-"""Output formats: one module each. A formatter receives results file by file (in path order)
-and writes to a text stream, so large runs are streamed rather than held in memory."""
+"""Output formats: one module each. A formatter receives results file by file (in path order),
+each with its findings and the errors that kept it (or a rule) from being checked, and writes to a
+text stream, so large runs are streamed rather than held in memory; ``end`` gets the run's
+:class:`~claimlint.findings.Summary`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..findings import Diagnostic, FileResult
+from ..findings import FileResult, Summary
 
 
 @dataclass
 class FormatOptions:
     color: bool = False
-    show_context: bool = True
     rules: dict = field(default_factory=dict)  # rule id -> RuleMeta, for formats that describe rules
     tool_version: str = ""
 
@@ -33,7 +34,7 @@ class Formatter:
     def file(self, result: FileResult) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
+    def end(self, summary: Summary) -> None:
         pass
 
 

@@ -1,4 +1,4 @@
-"""Helpers the machine-readable formats share: escaping, rule descriptions, diagnostics seen.
+"""Helpers the machine-readable formats share: escaping and rule descriptions.
 
 Everything a document or a rule pack supplies (paths, messages, excerpts, rationales, examples)
 is untrusted text: each format escapes it for its own syntax with the functions here.
@@ -8,12 +8,8 @@ from __future__ import annotations
 import json
 import re
 import string
-from typing import Any, Iterable
+from typing import Any
 
-from ..findings import Diagnostic
-
-REPO_URI = "https://github.com/claimlint/claimlint"
-RULES_DOC_URI = REPO_URI + "/blob/main/docs/rules.md#"
 
 # Our severities as SARIF levels and as GitHub code scanning's "problem.severity".
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -37,37 +33,6 @@ def template_text(template: str | None) -> str:
         return "".join(parts)
     except ValueError:  # an unbalanced brace: show the template as written
         return template
-
-
-def rule_slug(rule_id: str) -> str:
-    """The anchor of a rule in docs/rules.md: ``claims/cure-claim`` -> ``claims-cure-claim``."""
-    return re.sub(r"[^a-z0-9]+", "-", rule_id.lower()).strip("-")
-
-
-def rule_help_uri(meta: Any, rule_id: str) -> str:
-    url = getattr(meta, "url", None) if meta is not None else None
-    if url:
-        clean = _safe_uri(url)
-        if clean:
-            return clean
-    return RULES_DOC_URI + rule_slug(rule_id)
-
-
-def _safe_uri(url: str) -> str | None:
-    """``url`` as an absolute http(s) URI (unsafe characters percent-encoded), or None.
-
-    Only web addresses are passed on: a pack's ``url: javascript:...`` or ``file:///...`` would
-    otherwise become a live link in SARIF viewers and the HTML report."""
-    from urllib.parse import quote, urlsplit
-
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def rule_examples(meta: Any, key: str) -> list[str]:
@@ -158,31 +123,3 @@ def workflow_data(text: Any) -> str:
 def workflow_property(text: Any) -> str:
     """Escape a property value of a workflow command (also ``:`` and ``,``)."""
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-# -- diagnostics -----------------------------------------------------------------------------
-
-
-class SeenDiagnostics:
-    """Diagnostics reported with their file, so ``end`` reports only the ones it had not seen.
-
-    The CLI hands every diagnostic twice: with its ``FileResult`` and again in ``end``."""
-
-    def __init__(self) -> None:
-        self._seen: list[Diagnostic] = []  # held so ids stay unique
-        self._ids: set[int] = set()
-
-    def add(self, d: Diagnostic) -> bool:
-        """Remember ``d``; False if it was already seen."""
-        if id(d) in self._ids:
-            return False
-        self._ids.add(id(d))
-        self._seen.append(d)
-        return True
-
-    def new(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-        return [d for d in diagnostics if self.add(d)]
-
-    @property
-    def all(self) -> list[Diagnostic]:
-        return list(self._seen)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileResult, Finding, Summary
 from . import Formatter
 from ._common import one_line
 from .text import SEVERITY_COLOR
@@ -36,7 +36,7 @@ class ConciseFormatter(Formatter):
         for f in result.findings:
             self.out.write(self.render(f))
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        n = summary.get("findings", 0)
+    def end(self, summary: Summary) -> None:
+        n = summary.findings
         if n:
             self.out.write(self._s(f"Found {n} problem{'s' if n != 1 else ''}.", bold=True) + "\n")

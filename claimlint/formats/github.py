@@ -12,9 +12,9 @@ escapes ``:`` and ``,``, so no text from a document can end a command early or s
 """
 from __future__ import annotations
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileError, FileResult, Finding
 from . import Formatter
-from ._common import SeenDiagnostics, workflow_data, workflow_property
+from ._common import workflow_data, workflow_property
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -38,7 +38,7 @@ def finding_command(f: Finding) -> str:
     return command(COMMAND.get(f.severity, "warning"), props, f.message)
 
 
-def diagnostic_command(d: Diagnostic) -> str:
+def error_command(d: FileError) -> str:
     props: list[tuple[str, object]] = [("file", d.path)]
     if d.line and d.line >= 1:
         props.append(("line", d.line))
@@ -50,15 +50,8 @@ def diagnostic_command(d: Diagnostic) -> str:
 class GithubFormatter(Formatter):
     name = "github"
 
-    def begin(self) -> None:
-        self._diagnostics = SeenDiagnostics()
-
     def file(self, result: FileResult) -> None:
         for f in result.findings:
             self.out.write(finding_command(f))
-        for d in self._diagnostics.new(result.diagnostics):
-            self.out.write(diagnostic_command(d))
-
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        for d in self._diagnostics.new(diagnostics):
-            self.out.write(diagnostic_command(d))
+        for e in result.errors:
+            self.out.write(error_command(e))

@@ -30,25 +30,12 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileError, FileResult, Finding, Summary
+from ..taxonomy import CATEGORIES, OTHER_COLOUR, SEVERITIES
 from . import Formatter
-from ._common import SeenDiagnostics, template_text
+from ..explain import safe_url
+from ._common import template_text
 
-# The eight categories of the taxonomy (shared/spec/taxonomy.md), in its order, with a colour
-# and a short label for narrow table columns.
-CATEGORIES: dict[str, tuple[str, str, str]] = {
-    # name: (colour, short label, scope)
-    "efficacy-statistic": ("#ffd54f", "Statistic", "span"),
-    "missing-citation": ("#81d4fa", "Citation", "span"),
-    "cure-claim": ("#ef9a9a", "Cure", "span"),
-    "risk-minimization": ("#80cbc4", "Risk min.", "span"),
-    "superiority-claim": ("#ce93d8", "Superiority", "span"),
-    "missing-risk-disclosure": ("#f48fb1", "Risk discl.", "document"),
-    "missing-offlabel-disclosure": ("#a5d6a7", "Off-label", "document"),
-    "missing-typicality-disclosure": ("#bcaaa4", "Typicality", "document"),
-}
-OTHER_COLOUR = "#e0e0e0"
-SEVERITIES = ("error", "warning", "info")
 
 # Characters that must not reach the page as they are: C0 controls but tab/LF/CR (ESC would start
 # an ANSI sequence), DEL, C1 controls, lone surrogates (not encodable), and the invisible
@@ -90,16 +77,6 @@ def category_class(category: str) -> str:
 
 def severity_class(severity: str) -> str:
     return "sev-" + (severity if severity in SEVERITIES else "warning")
-
-
-def _http_url(url: Any) -> str | None:
-    """A rule's documentation link, only if it is a plain http(s) URL (no ``javascript:``)."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not re.match(r"https?://[^\s/?#]+", url, re.I) or _UNSAFE.search(url):
-        return None
-    return url
 
 
 def _plural(n: int, word: str) -> str:
@@ -215,7 +192,7 @@ q.excerpt{font-style:italic}
 @media print{.page>#documents{order:3}.popup,.toolbar{display:none}.text{max-height:none}}
 """ + "".join(
     f".c-{name}{{background:{colour}}}.card.c-{name},.banner.c-{name}{{border-left-color:{colour};"
-    f"background:#fff}}\n" for name, (colour, _, _) in CATEGORIES.items()
+    f"background:#fff}}\n" for name, colour in ((c.name, c.colour) for c in CATEGORIES.values())
 ) + f".c-other{{background:{OTHER_COLOUR}}}.card.c-other{{border-left-color:#9e9e9e;background:#fff}}\n"
 
 # Runs after the whole report is parsed (it is the last element). Text comes only from the
@@ -313,7 +290,7 @@ class HtmlFormatter(Formatter):
         suggestion = f.suggestion or template_text(getattr(meta, "suggestion", None))
         return {"message": f.message or f.rule, "rationale": rationale,
                 "references": [r for r in references if r], "suggestion": suggestion or "",
-                "url": _http_url(getattr(meta, "url", None))}
+                "url": safe_url(getattr(meta, "url", None))}
 
     def _tooltip(self, f: Finding, info: dict) -> str:
         lines = [f"{info['message']}", f"[{f.rule}] {f.category}, {f.severity}"]
@@ -367,7 +344,7 @@ class HtmlFormatter(Formatter):
         self._by_severity: Counter = Counter()
         self._files_with = 0
         self._index: list[tuple] = []  # (doc id, path, total, severities, categories, n diags)
-        self._diagnostics = SeenDiagnostics()
+        self._errors: list[FileError] = []
         version = self.options.tool_version
         if not version:
             from .. import __version__ as version
@@ -378,7 +355,7 @@ class HtmlFormatter(Formatter):
         legend = "".join(
             f"<li><span class=\"swatch c-{name}\"></span>{esc(name)}"
             f"{doc_note if scope == 'document' else ''}</li>"
-            for name, (_, _, scope) in CATEGORIES.items())
+            for name, scope in ((c.name, c.scope) for c in CATEGORIES.values()))
         self.out.write(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{esc(csp)}\">\n"
@@ -409,10 +386,10 @@ class HtmlFormatter(Formatter):
         self._by_category.update(by_cat)
         if findings:
             self._files_with += 1
-        self._diagnostics.new(result.diagnostics)
+        self._errors.extend(result.errors)
         self._index.append((doc_id, clean(result.path), len(findings),
                             tuple(by_sev.get(s, 0) for s in SEVERITIES), dict(by_cat),
-                            len(result.diagnostics)))
+                            len(result.errors)))
 
         parts = [f"<details class=\"doc\" id=\"{doc_id}\" data-findings=\"{len(findings)}\">"
                  f"<summary><span class=\"path\">{esc(result.path)}</span>"]
@@ -422,13 +399,13 @@ class HtmlFormatter(Formatter):
                       for s in SEVERITIES if by_sev.get(s)]
             parts += [f"<span class=\"chip {category_class(c)}\">{esc(c)} {k}</span>"
                       for c, k in sorted(by_cat.items(), key=lambda kv: _cat_order(kv[0]))]
-        elif not result.diagnostics:
+        elif not result.errors:
             parts.append("<span class=\"clean\">no findings</span>")
-        if result.diagnostics:
+        if result.errors:
             parts.append("<span class=\"diag\">not checked</span>")
         parts.append("</summary>\n<div class=\"doc-body\">\n")
 
-        for d in result.diagnostics:
+        for d in result.errors:
             parts.append(f"<div class=\"banner diag sev-error\"><div class=\"msg\">{esc(str(d))}"
                          "</div></div>\n")
 
@@ -446,7 +423,7 @@ class HtmlFormatter(Formatter):
 
         if document is not None:
             parts.append(self._text(document.text, spans, doc_level, ids, infos))
-        elif findings or not result.diagnostics:
+        elif findings or not result.errors:
             parts.append("<p class=\"muted\">The text of this document is not available.</p>\n")
 
         if spans:
@@ -501,11 +478,10 @@ class HtmlFormatter(Formatter):
         out.append("</div>\n")
         return "".join(out)
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        self._diagnostics.new(diagnostics)
+    def end(self, summary: Summary) -> None:
         out = ["</section>\n"]
         total = sum(self._by_severity.values())
-        n_diag = len(self._diagnostics.all)
+        n_diag = len(self._errors)
         # -- summary
         out.append("<section id=\"summary\" aria-label=\"Summary\">\n<h2>Summary</h2>\n"
                    "<div class=\"tiles\">")
@@ -535,8 +511,8 @@ class HtmlFormatter(Formatter):
                    f"<tbody>{rows}</tbody></table>\n")
         out.append(self._chart(cats))
         out.append("</div>\n")
-        if self._diagnostics.all:
-            items = "".join(f"<li>{esc(str(d))}</li>" for d in self._diagnostics.all)
+        if self._errors:
+            items = "".join(f"<li>{esc(str(d))}</li>" for d in self._errors)
             out.append(f"<h3 class=\"diag\">Could not be checked</h3><ul class=\"diag\">{items}"
                        "</ul>\n")
         out.append("</section>\n")
@@ -590,7 +566,7 @@ class HtmlFormatter(Formatter):
             v = self._by_category.get(c, 0)
             y = 4 + i * row
             w = round(bar_w * v / top, 1)
-            colour = CATEGORIES.get(c, (OTHER_COLOUR,))[0]
+            colour = CATEGORIES[c].colour if c in CATEGORIES else OTHER_COLOUR
             out.append(f"<g data-category=\"{esc(c)}\"><text x=\"{label_w - 8}\" y=\"{y + 16}\" "
                        "text-anchor=\"end\" font-size=\"13\" fill=\"#1d2330\">"
                        f"{esc(c)}</text><rect x=\"{label_w}\" y=\"{y + 3}\" width=\"{bar_w}\" "
@@ -609,7 +585,7 @@ def _cat_order(category: str) -> tuple:
 
 
 def _short(category: str) -> str:
-    return CATEGORIES[category][1] if category in CATEGORIES else category
+    return CATEGORIES[category].label if category in CATEGORIES else category
 
 
 def _num(v: int) -> str:

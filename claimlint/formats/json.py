@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..findings import Diagnostic, FileResult
+from ..findings import FileResult, Summary
 from . import Formatter
 
 
@@ -17,6 +17,7 @@ class JsonFormatter(Formatter):
 
     def begin(self) -> None:
         self._first = True
+        self._errors: list[dict] = []
         self.out.write('{\n  "version": 1,\n  "findings": [')
 
     def file(self, result: FileResult) -> None:
@@ -25,9 +26,10 @@ class JsonFormatter(Formatter):
             text = "\n".join("    " + line for line in text.splitlines())
             self.out.write(("\n" if self._first else ",\n") + text)
             self._first = False
+        self._errors.extend(e.to_dict() for e in result.errors)
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
+    def end(self, summary: Summary) -> None:
         self.out.write("\n  ]," if not self._first else "],")
-        self.out.write('\n  "summary": ' + json.dumps(summary) + ",")
-        diags = json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False)
+        self.out.write('\n  "summary": ' + json.dumps(summary.to_dict()) + ",")
+        diags = json.dumps(self._errors, ensure_ascii=False)
         self.out.write('\n  "diagnostics": ' + diags + "\n}\n")

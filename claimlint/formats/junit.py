@@ -25,9 +25,9 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileError, FileResult, Finding, Summary
 from . import Formatter
-from ._common import SeenDiagnostics, xml_text
+from ._common import xml_text
 
 CLEAN_CASE = "no problems found"
 ERROR_TYPE = "claimlint.error"
@@ -61,7 +61,6 @@ class JunitFormatter(Formatter):
     def begin(self) -> None:
         self._root = ET.Element("testsuites", {"name": "claimlint"})
         self._suites: dict[str, ET.Element] = {}
-        self._diagnostics = SeenDiagnostics()
         self._timestamp = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(
             timespec="seconds")
         self._start = self._last = time.perf_counter()
@@ -79,7 +78,7 @@ class JunitFormatter(Formatter):
     def _bump(suite: ET.Element, key: str) -> None:
         suite.set(key, str(int(suite.get(key, "0")) + 1))
 
-    def _add_diagnostic(self, d: Diagnostic) -> None:
+    def _add_error(self, d: FileError) -> None:
         suite = self._suite(d.path)
         where = f" at {d.line}:{d.column or 1}" if d.line else ""
         case = _case(suite, d.path, f"could not be checked{where}", d.line)
@@ -100,15 +99,13 @@ class JunitFormatter(Formatter):
             failure.text = xml_text(failure_text(f))
             self._bump(suite, "tests")
             self._bump(suite, "failures")
-        for d in self._diagnostics.new(result.diagnostics):
-            self._add_diagnostic(d)
-        if not result.findings and not result.diagnostics:
+        for e in result.errors:
+            self._add_error(e)
+        if not result.findings and not result.errors:
             _case(suite, result.path, CLEAN_CASE)
             self._bump(suite, "tests")
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        for d in self._diagnostics.new(diagnostics):
-            self._add_diagnostic(d)
+    def end(self, summary: Summary) -> None:
         root = self._root
         for key in ("tests", "failures", "errors"):
             root.set(key, str(sum(int(s.get(key, "0")) for s in self._suites.values())))

@@ -19,10 +19,11 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileError, FileResult, Finding, Summary
 from . import Formatter
-from ._common import (PROBLEM_SEVERITY, REPO_URI, SARIF_LEVEL, SeenDiagnostics, json_dumps,
-                      markdown_text, rule_examples, rule_help_uri, template_text)
+from ..explain import REPO_URI, rule_url
+from ._common import (PROBLEM_SEVERITY, SARIF_LEVEL, json_dumps, markdown_text, rule_examples,
+                      template_text)
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -70,7 +71,7 @@ def rule_descriptor(rule_id: str, meta: Any) -> dict:
     """``reportingDescriptor`` for a rule, from its ``RuleMeta`` (or just the id if unknown)."""
     desc: dict[str, Any] = {"id": rule_id}
     if meta is None:
-        desc["helpUri"] = rule_help_uri(None, rule_id)
+        desc["helpUri"] = rule_url(None, rule_id)
         return desc
     short = template_text(meta.message) or rule_id
     rationale = " ".join((meta.rationale or "").split())
@@ -96,7 +97,7 @@ def rule_descriptor(rule_id: str, meta: Any) -> dict:
         "shortDescription": {"text": short},
         "fullDescription": {"text": rationale or short},
         "help": {"text": "\n\n".join(text), "markdown": "\n\n".join(md)},
-        "helpUri": rule_help_uri(meta, rule_id),
+        "helpUri": rule_url(meta, rule_id),
         "defaultConfiguration": {"level": SARIF_LEVEL.get(meta.severity, "warning")},
         "properties": {
             "category": category,
@@ -109,7 +110,7 @@ def rule_descriptor(rule_id: str, meta: Any) -> dict:
     return desc
 
 
-def notification(d: Diagnostic) -> dict:
+def notification(d: FileError) -> dict:
     loc: dict[str, Any] = {"artifactLocation": artifact_location(d.path)}
     if d.line and d.line >= 1:
         loc["region"] = {"startLine": d.line}
@@ -130,7 +131,7 @@ class SarifFormatter(Formatter):
     def begin(self) -> None:
         self._rule_index: dict[str, int] = {}
         self._first = True
-        self._diagnostics = SeenDiagnostics()
+        self._errors: list[FileError] = []
         self.out.write(
             "{\n"
             f'  "$schema": "{SCHEMA_URI}",\n'
@@ -164,11 +165,10 @@ class SarifFormatter(Formatter):
             self.out.write(("\n" if self._first else ",\n")
                            + _indent(json_dumps(self.result(f), indent=2), 8))
             self._first = False
-        self._diagnostics.new(result.diagnostics)
+        self._errors.extend(result.errors)
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        self._diagnostics.new(diagnostics)
-        diags = self._diagnostics.all
+    def end(self, summary: Summary) -> None:
+        diags = self._errors
         rules = self.options.rules or {}
         driver: dict[str, Any] = {"name": "claimlint", "informationUri": REPO_URI}
         version = self.options.tool_version

@@ -13,7 +13,7 @@ import unicodedata
 
 import click
 
-from ..findings import Diagnostic, FileResult, Finding
+from ..findings import FileResult, Finding, Summary
 from . import Formatter
 from ._common import one_line
 
@@ -72,7 +72,7 @@ class TextFormatter(Formatter):
         loc = self._s(f"{one_line(f.path)}:{f.line}:{f.column}:", bold=True)
         rule = self._s(f"[{one_line(f.rule)}]", fg="cyan")
         lines = [f"{loc} {sev} {rule} {one_line(f.message)}"]
-        if self.options.show_context and f.context:
+        if f.context:
             ctx, a, b = window(f.context, f.context_start, f.context_end)
             before, inside, after = one_line(ctx[:a]), one_line(ctx[a:b]), one_line(ctx[b:])
             bar = self._s("|", fg="bright_black")
@@ -84,16 +84,17 @@ class TextFormatter(Formatter):
             lines.append(f"  = {self._s('help:', bold=True)} {one_line(f.suggestion)}")
         return "\n".join(lines) + "\n"
 
-    def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
-        n = summary["findings"]
+    def end(self, summary: Summary) -> None:
+        n = summary.findings
         if not n:
             return
         parts = []
         for key, label in (("errors", "error"), ("warnings", "warning"), ("info", "info")):
-            if summary[key]:
-                parts.append(f"{summary[key]} {label}{'s' if summary[key] != 1 and key != 'info' else ''}")
+            count = getattr(summary, key)
+            if count:
+                parts.append(f"{count} {label}{'s' if count != 1 and key != 'info' else ''}")
         files = self._files_with
         self.out.write(
             f"\nFound {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in "
-            f"{files} of {summary['files']} file{'s' if summary['files'] != 1 else ''}.\n"
+            f"{files} of {summary.files} file{'s' if summary.files != 1 else ''}.\n"
         )

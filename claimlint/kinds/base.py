@@ -1,118 +1,15 @@
-"""What every rule kind shares: option specs, validation with line numbers, the hit type."""
+"""What every rule kind shares: the rule's metadata, message templates, the hit type."""
 from __future__ import annotations
 
 from ..nlp.analysis import cl as _cl
 
 import bisect
-import difflib
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterator
 
-from ..errors import PackError
 from ..prefilter import Features, Trigger
-from ..yamlutil import LDict, LList
-
-
-@dataclass(frozen=True)
-class Opt:
-    """One option of a rule kind: its type, whether it is required, its default, its meaning."""
-
-    type: str  # str | bool | int | float | strlist | terms | patterns | enum | enumlist | regexlist | any
-    required: bool = False
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    help: str = ""
-
-
-@dataclass
-class Where:
-    """Where a value came from, for error messages."""
-
-    path: str
-    line: int
-    rule: str = ""
-    error_class: type = PackError
-
-    def error(self, message: str, line: int | None = None) -> PackError:
-        prefix = f"rule {self.rule!r}: " if self.rule else ""
-        return self.error_class(prefix + message, self.path, line or self.line)
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def check_type(value: Any, opt: Opt, name: str, where: Where, line: int) -> Any:
-    t = opt.type
-    if t == "any":
-        return value
-    if t == "str":
-        if not isinstance(value, str):
-            raise where.error(f"{name!r} must be a string, not {_tname(value)}", line)
-        return value
-    if t == "bool":
-        if not isinstance(value, bool):
-            raise where.error(f"{name!r} must be true or false, not {_tname(value)}", line)
-        return value
-    if t == "int":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise where.error(f"{name!r} must be an integer, not {_tname(value)}", line)
-        return value
-    if t == "float":
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise where.error(f"{name!r} must be a number, not {_tname(value)}", line)
-        return float(value)
-    if t == "enum":
-        if not isinstance(value, str) or value not in opt.choices:
-            raise where.error(f"{name!r} must be one of {', '.join(opt.choices)}, not {value!r}"
-                              + (did_you_mean(value, opt.choices) if isinstance(value, str) else ""),
-                              line)
-        return value
-    if t in ("strlist", "enumlist", "regexlist"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise where.error(f"{name!r} must be a list of strings, not {_tname(value)}", line)
-        for i, item in enumerate(value):
-            iline = value.line_of(i) if isinstance(value, LList) else line
-            if not isinstance(item, str):
-                raise where.error(f"{name!r}: item {i + 1} must be a string, not {_tname(item)}", iline)
-            if t == "enumlist" and item not in opt.choices:
-                raise where.error(f"{name!r}: {item!r} is not one of {', '.join(opt.choices)}"
-                                  + did_you_mean(item, opt.choices), iline)
-            if t == "strlist" and not item.strip():
-                raise where.error(f"{name!r}: item {i + 1} is empty", iline)
-        return list(value)
-    return value
-
-
-def _tname(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    return {dict: "a mapping", LDict: "a mapping", list: "a list", LList: "a list", str: "a string",
-            int: "an integer", float: "a number", bool: "a boolean"}.get(type(value), type(value).__name__)
-
-
-def validate_options(raw: LDict, spec: dict[str, Opt], where: Where, context: str = "") -> dict:
-    """Check ``raw`` against ``spec``: unknown keys, missing required keys, types."""
-    out: dict[str, Any] = {}
-    if not isinstance(raw, LDict):
-        raw = LDict(raw)
-        raw.line, raw.lines = where.line, {}
-    for key in raw:
-        if key not in spec:
-            raise where.error(f"{context}unknown key {key!r}" + did_you_mean(str(key), spec),
-                              raw.line_of(key))
-    for name, opt in spec.items():
-        if name in raw:
-            out[name] = check_type(raw[name], opt, name, where, raw.line_of(name))
-        elif opt.required:
-            raise where.error(f"{context}missing required key {name!r}", raw.line)
-        else:
-            out[name] = opt.default
-    return out
+from ..schema import Opt, Where
 
 
 def placeholders(template: str) -> set[str]:

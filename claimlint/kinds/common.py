@@ -6,7 +6,8 @@ from ..nlp.analysis import cl as _cl
 from typing import Iterator
 
 from ..prefilter import AnyOf, Trigger
-from .base import AnalyzedDocument, Hit, Opt, Rule
+from ..schema import Opt
+from .base import AnalyzedDocument, Hit, Rule
 from .terms import UNLESS, Terms, filter_matches
 
 SENTENCE_OPTIONS = {

@@ -39,7 +39,8 @@ from typing import Iterator
 from ..nlp.lemmas import forms
 from ..prefilter import AnyOf, Trigger, words_of
 from ..yamlutil import LDict, LList
-from .base import AnalyzedDocument, Hit, Opt, Rule, Where, validate_options
+from ..schema import Opt, Where, validate_options
+from .base import AnalyzedDocument, Hit, Rule
 from .terms import Terms, longest
 
 DRUG_SPEC = {

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..prefilter import AnyOf
-from .base import Opt
+from ..schema import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
 from .terms import Terms, all_regexes, longest, terms_filter_spec
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from ..prefilter import AnyOf
-from .base import Opt
+from ..schema import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
 from .terms import MATCH_MODES, Terms, all_regexes, longest, terms_filter_spec
 

@@ -11,7 +11,7 @@ stopped instead of hanging the run.
 from __future__ import annotations
 
 from ..prefilter import AnyOf, regex_literals
-from .base import Opt
+from ..schema import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
 from .terms import SafeRegex, longest, regex_filter_spec, regex_token_spans
 

@@ -13,7 +13,8 @@ from ..nlp.analysis import cl as _cl
 from typing import Iterator
 
 from ..prefilter import Trigger
-from .base import AnalyzedDocument, Hit, Opt, Rule
+from ..schema import Opt
+from .base import AnalyzedDocument, Hit, Rule
 from .terms import Terms
 
 

@@ -19,7 +19,7 @@ import re
 
 from ..nlp.patterns import NUMBER_WORDS
 from ..prefilter import AnyOf, Trigger
-from .base import Opt
+from ..schema import Opt
 from .common import SENTENCE_OPTIONS, SentenceRule
 from .terms import UNLESS, Terms
 

@@ -1,0 +1,33 @@
+"""What many test modules use: run the command line in a subprocess, and where things are."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def run_cli(*args: str, cwd: str | os.PathLike | None = None, stdin: bytes | None = None,
+            env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed claimlint (``python -m claimlint``) and capture its output as text."""
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run([sys.executable, "-m", "claimlint", *args], cwd=cwd, input=stdin,
+                          capture_output=True, env=full_env, timeout=timeout)
+    proc.stdout = proc.stdout.decode("utf-8")  # type: ignore[assignment]
+    proc.stderr = proc.stderr.decode("utf-8")  # type: ignore[assignment]
+    return proc
+
+
+def run_json(*args: str, **kw) -> tuple[dict, subprocess.CompletedProcess]:
+    proc = run_cli("check", "--format", "json", *args, **kw)
+    try:
+        return json.loads(proc.stdout), proc
+    except json.JSONDecodeError:  # pragma: no cover - shown on failure
+        raise AssertionError(f"not JSON (exit {proc.returncode}): {proc.stdout!r}\n{proc.stderr}")
