@@ -60,45 +60,27 @@ def engine_signature(pack_paths: list[str], model: str | None, extra: str = "") 
     return h.hexdigest()[:24]
 
 
-def load_triggers(root: str, signature: str, rules: list) -> bool:
-    """Give ``rules`` the pre-filter triggers (and block-filter specs) saved for these packs; False
-    when there are none.
+def load_prefilter(root: str, signature: str) -> dict | None:
+    """The pre-filter triggers saved for these packs (:meth:`claimlint.prefilter.Prefilter.to_json`),
+    or None when there are none or they cannot be read.
 
     Deriving triggers expands every word of every rule into its inflections, which costs more than
     checking a short page; they depend only on the packs, so they are kept next to the results.
     The file is JSON (never pickle): a cache directory must not be a way to run code.
     """
-    from .prefilter import Trigger
-
     path = os.path.join(root, CACHE_DIR, "packs", signature + ".json")
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        loaded = {}
-        for rule in rules:
-            fire, analysis, spec = data[rule.meta.id]
-            if spec is not None and not (isinstance(spec, dict) and isinstance(spec.get("words"), list)
-                                         and isinstance(spec.get("regex"), bool)):
-                return False
-            loaded[rule] = (Trigger.from_json(fire) if fire is not None else None,
-                            Trigger.from_json(analysis) if analysis is not None else None, spec)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    for rule, (fire, analysis, spec) in loaded.items():
-        rule.__dict__["_triggers"] = (fire, analysis)
-        rule.__dict__["_filter_spec"] = spec
-    return True
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
-def save_triggers(root: str, signature: str, rules: list) -> None:
+def save_prefilter(root: str, signature: str, data: dict) -> None:
+    """Keep ``data`` (the packs' pre-filter triggers) for the next run; one generation at a time."""
     base = os.path.join(root, CACHE_DIR)
     folder = os.path.join(base, "packs")
-    data = {}
-    for rule in rules:
-        fire, analysis = rule.triggers()
-        data[rule.meta.id] = [fire.to_json() if fire is not None else None,
-                              analysis.to_json() if analysis is not None else None,
-                              rule.filter_spec()]
     try:
         os.makedirs(folder, exist_ok=True)
         _mark(base)

@@ -31,7 +31,7 @@ from .findings import FileError, FileResult, Finding
 from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
 from .packs import Pack, default_pack_names, load_pack
-from .prefilter import DocumentFeatures
+from .prefilter import Prefilter
 from .saferegex import RegexTimeout
 from .schema import did_you_mean
 from .settings import Settings
@@ -84,22 +84,25 @@ class Linter:
             self._check_selectors(o.select or (), "overrides: select")
             self._check_selectors(o.ignore, "overrides: ignore")
         self._check_selectors([s for s, _ in settings.severity], "severity")
-        self.use_prefilter = settings.prefilter and settings.model is None
+        use_prefilter = settings.prefilter and settings.model is None
+        self.prefilter = Prefilter(self.rules) if use_prefilter else None
         self.files = FileFinder(settings)
         self._rules_cache: dict[tuple, list[ActiveRule]] = {}
         self._sig_cache: dict[int, str] = {}
         self.enabled = self._select(settings.select, settings.ignore, settings.severity)
         self.cache = None
-        self._cache_requested = cache
-        from .cache import ResultCache, engine_signature, load_triggers, save_triggers
-
-        sig = engine_signature([p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
-                               settings.model, f"prefilter={self.use_prefilter}")
-        cache_root = settings.cache_dir or settings.root
         if cache and settings.cache:
+            from .cache import ResultCache, engine_signature, load_prefilter, save_prefilter
+
+            sig = engine_signature(
+                [p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
+                settings.model, f"prefilter={use_prefilter}")
+            cache_root = settings.cache_dir or settings.root
             self.cache = ResultCache(cache_root, sig)
-            if self.use_prefilter and not load_triggers(cache_root, sig, self.rules):
-                save_triggers(cache_root, sig, self.rules)
+            if self.prefilter is not None:
+                saved = load_prefilter(cache_root, sig)
+                if saved is None or not self.prefilter.load(saved):
+                    save_prefilter(cache_root, sig, self.prefilter.to_json())
 
     # -- rules ----------------------------------------------------------------------------------
     def rule(self, rule_id: str) -> Rule | None:
@@ -276,7 +279,8 @@ class Linter:
             rules.update((id(ar.rule), ar.rule) for ar in per_path)
         for rule in rules.values():
             rule.ensure_prepared(nlp)
-            rule.triggers()
+            if self.prefilter is not None:
+                self.prefilter.triggers(rule)
 
     def _rules_signature(self, rules: list[ActiveRule]) -> str:
         sig = self._sig_cache.get(id(rules))
@@ -309,7 +313,10 @@ class Linter:
     def _findings(self, doc: Document, rules: list[ActiveRule], result: FileResult) -> list[Finding]:
         if not rules or not doc.blocks:
             return []
-        plan = self._plan(doc, rules)
+        if self.prefilter is not None:
+            plan = self.prefilter.plan([b.text for b in doc.blocks], rules)
+        else:
+            plan = [(ar, list(range(len(doc.blocks)))) for ar in rules]
         if plan is None:
             return []
         needed = sorted({i for _, blocks in plan for i in blocks})
@@ -320,34 +327,16 @@ class Linter:
         # The blocks that some rule needs are analysed together, as one spaCy Doc: the per-Doc
         # costs of the pipeline and of every rule's matchers are paid once per document.
         joined = join_blocks([doc.blocks[i] for i in needed])
-        (_, sdoc), = analyse(nlp, [joined])
-        adoc = AnalyzedDocument(doc, [(-1, joined, sdoc)])
-        an = sdoc._.cl
-        position = {i: k for k, i in enumerate(needed)}
-        starts = joined.breaks or [0]
+        sdoc = analyse(nlp, joined)
+        analyzed = AnalyzedDocument(doc, joined, sdoc, sdoc._.cl)
         findings: list[Finding] = []
         for ar, blocks in plan:
             rule = ar.rule
-            # A rule matches only in the blocks its own words occur in: its token ranges.
-            if len(blocks) == len(needed):
-                an.scope = None
-            else:
-                ranges = []
-                for i in blocks:
-                    k = position[i]
-                    a = starts[k]
-                    toks = an.tokens_of(a, a + len(doc.blocks[i].text))
-                    if toks is None:
-                        continue
-                    if ranges and ranges[-1][1] == toks[0]:
-                        ranges[-1] = (ranges[-1][0], toks[1])
-                    else:
-                        ranges.append(toks)
-                an.scope = ranges
             try:
                 rule.ensure_prepared(nlp)
-                for hit in rule.check(adoc):
-                    findings.append(self._finding(doc, adoc, ar, hit))
+                scope = self._scope(analyzed, needed, blocks)
+                for hit in rule.check(analyzed, scope):
+                    findings.append(self._finding(doc, analyzed, ar, hit))
             except RegexTimeout as exc:
                 result.errors.append(FileError(
                     doc.path, f"rule {rule.meta.id}: the regex '{exc.pattern}' exceeded its time "
@@ -361,30 +350,30 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return findings
 
-    def _plan(self, doc: Document, rules: list[ActiveRule]):
-        """For each rule that can fire on the document, the blocks it must see; None if none can."""
-        every = list(range(len(doc.blocks)))
-        if not self.use_prefilter:
-            return [(ar, every) for ar in rules]
-        feats = DocumentFeatures([b.text for b in doc.blocks])
-        plan = []
-        for ar in rules:
-            fire, analysis = ar.rule.triggers()
-            if fire is not None and not feats.passing(fire):
+    @staticmethod
+    def _scope(analyzed: AnalyzedDocument, needed: list[int], blocks: list[int]):
+        """The token ranges of ``blocks`` (indices into the document's blocks) in the analysed
+        document, which holds the ``needed`` blocks; None when they are all of it."""
+        if len(blocks) == len(needed):
+            return None
+        an = analyzed.analysis
+        starts = analyzed.block.breaks or [0]
+        position = {i: k for k, i in enumerate(needed)}
+        texts = analyzed.document.blocks
+        ranges: list[tuple[int, int]] = []
+        for i in blocks:
+            a = starts[position[i]]
+            toks = an.tokens_of(a, a + len(texts[i].text))
+            if toks is None:
                 continue
-            blocks = every if analysis is None else sorted(feats.passing(analysis))
-            test = ar.rule.block_filter() if blocks else None
-            if test is not None:
-                try:
-                    blocks = [i for i in blocks if test(feats.features[i])]
-                except RegexTimeout:
-                    pass  # every block stays: the rule reports the pattern when it runs
-            if blocks:
-                plan.append((ar, blocks))
-        return plan or None
+            if ranges and ranges[-1][1] == toks[0]:
+                ranges[-1] = (ranges[-1][0], toks[1])
+            else:
+                ranges.append(toks)
+        return ranges
 
-    def _finding(self, doc: Document, adoc: AnalyzedDocument, ar: ActiveRule, hit) -> Finding:
-        _, block, _ = adoc.items[hit.block]
+    def _finding(self, doc: Document, analyzed: AnalyzedDocument, ar: ActiveRule, hit) -> Finding:
+        block = analyzed.block
         a, b = block.map.span(hit.start, hit.end)
         line, col = doc.position(a)
         end_line, end_col = doc.position(b)

@@ -241,7 +241,8 @@ def _fix(value: Any, where: Where, line: int, cls, kind: str, raw: LDict) -> dic
 
 def _triggers(value: Any, where: Where, line: int):
     """``triggers: [substring, ...]`` or ``{words: [...], substrings: [...]}`` -> an AnyOf."""
-    from .prefilter import AnyOf, words_of
+    from .prefilter import AnyOf
+    from .words import words_of
 
     if isinstance(value, (list, str)):
         value = {"substrings": value}

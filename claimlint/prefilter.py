@@ -14,19 +14,14 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-WORD = re.compile(r"[^\W_]+")
-
-
-def words_of(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
+from .nlp.splits import UNITS, WRITTEN
+from .saferegex import RegexTimeout
+from .words import COMMON, WORD
 
 def trigger_forms(word: str) -> frozenset[str] | None:
     """The words the pre-filter looks for so as to find token ``word`` in any text: the word itself
     and the written words spaCy's tokenizer cuts it out of ("not" also in "cannot"); None for a
     number or a unit, which spaCy cuts off a number ("5mg")."""
-    from .nlp.glued import UNITS, WRITTEN
-
     if word.isdigit() or word in UNITS:
         return None
     return WRITTEN.get(word, frozenset()) | {word}
@@ -263,39 +258,6 @@ def union(triggers: list[Trigger | None]) -> Trigger | None:
     return Trigger((acc,)) if acc is not None else None
 
 
-# --- literal extraction from regular expressions -------------------------------------------------
-
-def regex_literals(pattern: str) -> frozenset[str] | None:
-    """Lower-case substrings of which every match of ``pattern`` contains at least one.
-
-    None when no such set can be derived (the pattern could match without any fixed text).
-    """
-    if re.search(r"\{[^}]*[eisd][^}]*(?:<|>|=)|\(\?V1\)|\(\?[a-z]*[efb][a-z]*\)", pattern):
-        return None  # fuzzy matching and other regex-only syntax that re would read as literals
-    try:
-        try:
-            from re import _parser as sre_parse  # type: ignore[attr-defined]
-        except ImportError:  # Python < 3.11
-            import sre_parse  # type: ignore[no-redef]
-        tree = sre_parse.parse(pattern)
-    except Exception:
-        return None
-    req = _seq_req(list(tree), sre_parse)
-    if not req or any(len(s) < 2 for s in req):
-        return None
-    return frozenset(s.lower() for s in req)
-
-
-# Words too common to make a good trigger: a requirement made of them is chosen last.
-COMMON = frozenset({
-    "a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is", "are", "be", "it", "its",
-    "as", "at", "by", "with", "that", "this", "you", "your", "we", "our", "i", "my", "me", "not",
-    "no", "do", "does", "did", "have", "has", "had", "can", "may", "will", "all", "any", "so",
-    "very", "more", "most", "out", "up", "back", "than", "from", "other", "over", "free", "only",
-    "best", "new", "one", "what", "who", "which", "their", "they", "them", "there", "here",
-})
-
-
 def trigger_score(words) -> tuple:
     """Higher is a better trigger: no common words, long words, few of them."""
     common = sum(1 for w in words if w.strip().lower() in COMMON)
@@ -303,53 +265,130 @@ def trigger_score(words) -> tuple:
     return (shortest >= 3, -common, min(shortest, 6), -len(words))
 
 
-def substring_score(subs) -> tuple:
-    """Higher is a better substring trigger. A short substring occurs inside many longer words
-    ("see" in "seem", "get" in "together"), so length counts for more than for a word."""
-    common = sum(1 for w in subs if w.strip().lower() in COMMON)
-    shortest = min(len(w.strip()) for w in subs)
-    return (shortest >= 4, -common, min(shortest, 8), -len(subs))
+# --- the pre-filter of a rule set ----------------------------------------------------------------
+
+def make_block_filter(spec: dict, regexes: list):
+    """A test of one block's :class:`Features` built from a rule's block-filter spec::
+
+        {"words": [[[w, ...], ...], ...], "regex": bool}
+
+    It holds when, for some entry of "words", the block has a word of each of its sets, or when
+    "regex" is true and one of the rule's ``regexes`` (:class:`~claimlint.saferegex.SafeRegex`)
+    matches in the block. A regex search over its time limit raises ``RegexTimeout``: the caller
+    keeps the block."""
+    reqs = [[frozenset(s) for s in req] for req in spec["words"]]
+    regexes = list(regexes) if spec["regex"] else []
+
+    def test(f: Features) -> bool:
+        if reqs:
+            words = f.words
+            for req in reqs:  # the smallest (rarest-looking) set first: a block usually fails it
+                if all(not words.isdisjoint(s) for s in req):
+                    return True
+        if regexes:
+            lower, text = f.lower, None
+            for rx in regexes:
+                if not any(lit in lower for lit in rx.literals):
+                    continue
+                if text is None:
+                    text = f.text.strip()
+                if rx.search(text) is not None:
+                    return True
+        return False
+
+    return test
 
 
-def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
-    cands = [c for c in cands if c]
-    if not cands:
-        return None
-    return max(cands, key=substring_score)
+@dataclass(frozen=True)
+class RuleTriggers:
+    """What one rule needs: ``fire`` must hold in a document for the rule to run at all (None:
+    always), ``analysis`` picks the blocks it must see (None: every block), ``spec`` describes a
+    finer test of each of those blocks (None: none)."""
+
+    fire: Trigger | None
+    analysis: Trigger | None
+    spec: dict | None
+
+    def to_json(self) -> list:
+        return [self.fire.to_json() if self.fire is not None else None,
+                self.analysis.to_json() if self.analysis is not None else None, self.spec]
+
+    @staticmethod
+    def from_json(data) -> RuleTriggers:
+        fire, analysis, spec = data
+        if spec is not None and not (isinstance(spec, dict) and isinstance(spec.get("words"), list)
+                                     and isinstance(spec.get("regex"), bool)):
+            raise ValueError("not a block-filter spec")
+        return RuleTriggers(Trigger.from_json(fire) if fire is not None else None,
+                            Trigger.from_json(analysis) if analysis is not None else None, spec)
 
 
-def _seq_req(items, sp) -> frozenset[str] | None:
-    c = sp
+class Prefilter:
+    """The pre-filter of one set of rules: for each rule, what must be in a document for it to
+    fire and which blocks it must see.
 
-    cands: list[frozenset[str]] = []
-    run = ""
-    for op, av in items:
-        if op is c.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            cands.append(frozenset({run}))
-            run = ""
-        if op is c.SUBPATTERN:
-            sub = av[-1]
-            r = _seq_req(list(sub), sp)
-            if r:
-                cands.append(r)
-        elif op is c.BRANCH:
-            alts = [_seq_req(list(alt), sp) for alt in av[1]]
-            if alts and all(alts):
-                merged = frozenset().union(*alts)
-                cands.append(merged)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            lo, _hi, sub = av
-            if lo >= 1:
-                r = _seq_req(list(sub), sp)
-                if r:
-                    cands.append(r)
-        elif op is getattr(c, "ATOMIC_GROUP", None):
-            r = _seq_req(list(av), sp)
-            if r:
-                cands.append(r)
-    if run:
-        cands.append(frozenset({run}))
-    return _best(cands)
+    Deriving a rule's triggers expands every word it matches into its inflections, which costs
+    more than checking a short page; they depend only on the packs, so they are derived once per
+    rule, on first use, and can be saved and loaded as JSON (:meth:`to_json`, :meth:`load`) next
+    to the cached results. Rules are duck-typed: ``rule.meta.id``, ``rule.derive_triggers()``,
+    ``rule.block_filter_spec()`` and ``rule.filter_regexes()``.
+    """
+
+    def __init__(self, rules: list):
+        self.rules = {r.meta.id: r for r in rules}
+        self._triggers: dict[str, RuleTriggers] = {}
+        self._filters: dict[str, object] = {}
+
+    def triggers(self, rule) -> RuleTriggers:
+        got = self._triggers.get(rule.meta.id)
+        if got is None:
+            fire, analysis = rule.derive_triggers()
+            got = self._triggers[rule.meta.id] = RuleTriggers(fire, analysis,
+                                                              rule.block_filter_spec())
+        return got
+
+    def block_filter(self, rule):
+        """The finer per-block test of ``rule`` (None: none): False only when the rule cannot
+        match in that block."""
+        rid = rule.meta.id
+        if rid not in self._filters:
+            spec = self.triggers(rule).spec
+            self._filters[rid] = None if spec is None else make_block_filter(
+                spec, rule.filter_regexes())
+        return self._filters[rid]
+
+    def plan(self, texts: list[str], active: list) -> list | None:
+        """For each item of ``active`` (each with a ``rule``) that can fire on a document whose
+        blocks have ``texts``, the item and the indices of the blocks it must see; None when no
+        rule can fire."""
+        every = list(range(len(texts)))
+        feats = DocumentFeatures(texts)
+        out = []
+        for item in active:
+            t = self.triggers(item.rule)
+            if t.fire is not None and not feats.passing(t.fire):
+                continue
+            blocks = every if t.analysis is None else sorted(feats.passing(t.analysis))
+            test = self.block_filter(item.rule) if blocks else None
+            if test is not None:
+                try:
+                    blocks = [i for i in blocks if test(feats.features[i])]
+                except RegexTimeout:
+                    pass  # every block stays: the rule reports the pattern when it runs
+            if blocks:
+                out.append((item, blocks))
+        return out or None
+
+    def to_json(self) -> dict:
+        """Every rule's triggers (derived now where they were not yet), as JSON-able data."""
+        return {rid: self.triggers(rule).to_json() for rid, rule in self.rules.items()}
+
+    def load(self, data) -> bool:
+        """Take the triggers saved by :meth:`to_json`; False (and nothing taken) when ``data``
+        does not cover every rule or is not well formed."""
+        try:
+            loaded = {rid: RuleTriggers.from_json(data[rid]) for rid in self.rules}
+        except (KeyError, TypeError, ValueError, re.error):
+            return False
+        self._triggers.update(loaded)
+        return True

@@ -1,10 +1,13 @@
 """User regular expressions, run safely: every search has a time limit, and a pattern that
-backtracks catastrophically is reported and stopped instead of hanging the run."""
+backtracks catastrophically is reported and stopped instead of hanging the run. Also what the
+pre-filter needs to know of a pattern: the literal texts one of which every match contains."""
 from __future__ import annotations
+
+import re
 
 import regex as re_engine
 
-from .prefilter import regex_literals
+from .words import COMMON
 
 REGEX_TIMEOUT = 0.25  # seconds per search; a rule over it is reported and stopped for the file
 
@@ -74,3 +77,78 @@ class SafeRegex:
             return self.compiled.search(text, timeout=REGEX_TIMEOUT)
         except TimeoutError:
             raise RegexTimeout(self.pattern) from None
+
+
+# --- literal extraction from regular expressions -------------------------------------------------
+
+def regex_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-case substrings of which every match of ``pattern`` contains at least one.
+
+    None when no such set can be derived (the pattern could match without any fixed text).
+    """
+    if re.search(r"\{[^}]*[eisd][^}]*(?:<|>|=)|\(\?V1\)|\(\?[a-z]*[efb][a-z]*\)", pattern):
+        return None  # fuzzy matching and other regex-only syntax that re would read as literals
+    try:
+        try:
+            from re import _parser as sre_parse  # type: ignore[attr-defined]
+        except ImportError:  # Python < 3.11
+            import sre_parse  # type: ignore[no-redef]
+        tree = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    req = _seq_req(list(tree), sre_parse)
+    if not req or any(len(s) < 2 for s in req):
+        return None
+    return frozenset(s.lower() for s in req)
+
+
+def substring_score(subs) -> tuple:
+    """Higher is a better substring trigger. A short substring occurs inside many longer words
+    ("see" in "seem", "get" in "together"), so length counts for more than for a word."""
+    common = sum(1 for w in subs if w.strip().lower() in COMMON)
+    shortest = min(len(w.strip()) for w in subs)
+    return (shortest >= 4, -common, min(shortest, 8), -len(subs))
+
+
+def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
+    cands = [c for c in cands if c]
+    if not cands:
+        return None
+    return max(cands, key=substring_score)
+
+
+def _seq_req(items, sp) -> frozenset[str] | None:
+    c = sp
+
+    cands: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            cands.append(frozenset({run}))
+            run = ""
+        if op is c.SUBPATTERN:
+            sub = av[-1]
+            r = _seq_req(list(sub), sp)
+            if r:
+                cands.append(r)
+        elif op is c.BRANCH:
+            alts = [_seq_req(list(alt), sp) for alt in av[1]]
+            if alts and all(alts):
+                merged = frozenset().union(*alts)
+                cands.append(merged)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            if lo >= 1:
+                r = _seq_req(list(sub), sp)
+                if r:
+                    cands.append(r)
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            r = _seq_req(list(av), sp)
+            if r:
+                cands.append(r)
+    if run:
+        cands.append(frozenset({run}))
+    return _best(cands)

@@ -316,7 +316,7 @@ def test_clean_copy_is_checked_without_importing_spacy(tmp_path):
 
 def test_explicit_triggers_replace_derived_ones():
     r = rule_from("kind: regex\nregex: ['\\bzz\\w+']\ntriggers: {substrings: ['zz']}\n")
-    fire, analysis = r.triggers()
+    fire, analysis = r.derive_triggers()
     assert fire is not None and analysis is not None
     assert excerpts(r, "No match here. A zzword here.") == ["zzword"]
     with pytest.raises(Exception, match="'triggers' is empty"):

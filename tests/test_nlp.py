@@ -6,13 +6,13 @@ import pytest
 from claimlint.document import Block, Link, OffsetMap
 from claimlint.errors import ModelError
 from claimlint.nlp.lemmas import forms, lemma
-from claimlint.nlp.patterns import find_citations, find_quantities
+from claimlint.nlp.markers import find_citations, find_quantities
 from claimlint.nlp.pipeline import analyse, build_pipeline, get_pipeline
 
 
 def run(text: str, links=(), marks=()):
     blk = Block(text, OffsetMap([(0, len(text), 0, len(text))]), links=list(links), marks=list(marks))
-    (_, doc), = analyse(get_pipeline(), [blk])
+    doc = analyse(get_pipeline(), blk)
     return doc
 
 
@@ -78,7 +78,7 @@ def test_a_block_that_opens_with_a_quotation_mark_keeps_it():
         return Block(text, OffsetMap([(0, len(text), 0, len(text))]))
 
     joined = join_blocks([block("Our team met on Friday."), block('"It felt like home," she said.')])
-    (_, doc), = analyse(get_pipeline(), [joined])
+    doc = analyse(get_pipeline(), joined)
     an = doc._.cl
     got = [an.text[an.starts[s]:an.ends[e - 1]] for s, e in an.sents]
     assert got == ["Our team met on Friday.", '"It felt like home," she said.']

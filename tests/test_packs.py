@@ -168,7 +168,7 @@ def test_token_pattern_attribute_values(token, fragment):
 
 
 def test_fuzzy_regex_has_no_prefilter_literals():
-    from claimlint.prefilter import regex_literals
+    from claimlint.saferegex import regex_literals
 
     assert regex_literals("(?:clinically proven){e<=1}") is None
     assert regex_literals(r"clinically\s+proven") == frozenset({"clinically"})

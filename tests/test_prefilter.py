@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from claimlint.nlp import glued
+from claimlint.linter import Linter
+from claimlint.nlp import splits
 from claimlint.prefilter import Features, trigger_forms
 from test_kinds import excerpts, rule_from
 
 
-def test_glued_tables_match_the_installed_tokenizer():
+def test_split_tables_match_the_installed_tokenizer():
     pytest.importorskip("spacy")
-    written, units = glued.build()
-    assert (written, units) == (glued.WRITTEN, glued.UNITS), \
-        "spaCy's tokenizer changed: paste the output of `python -m claimlint.nlp.glued` into claimlint/nlp/glued.py"
+    written, units = splits.build()
+    assert (written, units) == (splits.WRITTEN, splits.UNITS), \
+        "spaCy's tokenizer changed: paste the output of `python -m claimlint.nlp.splits` into claimlint/nlp/splits.py"
     # The cut-out tokens really are absent from the written words, and the table says where to look.
     assert "not" not in Features("It cannot hurt.").words and "cannot" in trigger_forms("not")
     assert trigger_forms("mg") is None and trigger_forms("12") is None
@@ -33,7 +34,8 @@ def test_tokens_cut_from_longer_words_still_match(body, text, expected):
 
 
 def test_trigger_words_avoid_glued_and_common_words():
-    from claimlint.kinds.terms import _pattern_words, _phrase_words
+    from claimlint.kinds.triggers import pattern_words as _pattern_words
+    from claimlint.kinds.triggers import phrase_words as _phrase_words
 
     assert _phrase_words("is not addictive", lemma=False) == {"addictive"}
     assert _phrase_words("can not", lemma=False) == {"can", "cannot"}
@@ -81,7 +83,8 @@ def _planned_blocks(rule, text: str, name: str = "x.md") -> list[str]:
     from claimlint.linter import ActiveRule, Linter
 
     doc = sources.parse(text, name)
-    plan = Linter(Settings(packs=[]))._plan(doc, [ActiveRule(rule, "warning")])
+    plan = Linter(Settings(packs=[])).prefilter.plan([b.text for b in doc.blocks],
+                                                      [ActiveRule(rule, "warning")])
     return [doc.blocks[i].text for _, blocks in (plan or []) for i in blocks]
 
 
@@ -116,9 +119,9 @@ def test_block_filter_runs_regexes_on_each_block():
     (r"\Bsafe", False), (r"(?:a|^b)safe", False), (r"\p{L}+safe", False),
 ])
 def test_regexes_judged_on_a_block_alone_only_when_that_is_sound(pattern, safe):
-    from claimlint.kinds.terms import _block_safe
+    from claimlint.kinds.triggers import block_safe
 
-    assert _block_safe(pattern) is safe
+    assert block_safe(pattern) is safe
 
 
 def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
@@ -129,27 +132,19 @@ def test_an_anchored_regex_keeps_every_block_its_trigger_holds_for():
 
 
 def test_triggers_and_block_filters_survive_the_cache(tmp_path):
-    from claimlint import packs
-    from claimlint.cache import load_triggers, save_triggers
-    from claimlint.linter import Linter
+    from claimlint.cache import load_prefilter, save_prefilter
+    from claimlint.prefilter import Prefilter
 
-    rules = Linter().rules
-    save_triggers(str(tmp_path), "sig", rules)
-    derived = {r.meta.id: (r.triggers(), r.filter_spec()) for r in rules}
-    assert any(spec for _, spec in derived.values()), "no shipped rule has a block filter"
+    linter = Linter()
+    save_prefilter(str(tmp_path), "sig", linter.prefilter.to_json())
+    derived = {r.meta.id: linter.prefilter.triggers(r) for r in linter.rules}
+    assert any(t.spec for t in derived.values()), "no shipped rule has a block filter"
 
-    packs._load_file.cache_clear()  # a second engine with rules of its own, nothing derived yet
-    other = Linter().rules
-    assert not any(r is o for r, o in zip(rules, other))
-    assert not any("_triggers" in r.__dict__ or "_filter_spec" in r.__dict__ for r in other)
-    assert load_triggers(str(tmp_path), "sig", other)
-    for r in other:
-        fire, analysis = r.__dict__["_triggers"]
-        want_fire, want_analysis = derived[r.meta.id][0]
-        assert (fire.to_json() if fire else None) == (want_fire.to_json() if want_fire else None)
-        assert (analysis.to_json() if analysis else None) == \
-            (want_analysis.to_json() if want_analysis else None)
-        assert r.__dict__["_filter_spec"] == derived[r.meta.id][1], r.meta.id
+    other = Prefilter(linter.rules)  # a second pre-filter, nothing derived yet
+    assert other.load(load_prefilter(str(tmp_path), "sig"))
+    for r in linter.rules:
+        got, want = other.triggers(r), derived[r.meta.id]
+        assert got.to_json() == want.to_json(), r.meta.id
     # A damaged entry is not used: the caller derives everything again.
     (tmp_path / ".claimlint_cache" / "packs" / "sig.json").write_text('{"x": 1}')
-    assert not load_triggers(str(tmp_path), "sig", other)
+    assert not Prefilter(linter.rules).load(load_prefilter(str(tmp_path), "sig"))

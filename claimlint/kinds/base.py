@@ -1,14 +1,11 @@
 """What every rule kind shares: the rule's metadata, message templates, the hit type."""
 from __future__ import annotations
 
-from ..nlp.analysis import cl as _cl
-
-import bisect
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, Optional
 
-from ..prefilter import Features, Trigger
+from ..prefilter import Trigger
 from ..schema import Opt, Where
 
 
@@ -35,9 +32,9 @@ def render(template: str, values: dict) -> str:
 
 @dataclass
 class Hit:
-    """A match in one analysed block, in prose character offsets of that block."""
+    """A match, in character offsets of the analysed document's prose: the span to report and
+    the sentence it is in, with the values of the rule's message placeholders."""
 
-    block: int  # index into AnalyzedDocument.items
     start: int
     end: int
     sent_start: int
@@ -85,7 +82,9 @@ class Rule:
         self.ctx = ctx
         self._prepared_for: Any = None
 
-    # -- prefilter ------------------------------------------------------------------------------
+    # -- pre-filter: what the rule needs in a text, derived without spaCy ------------------------
+    # These derive; they do not cache. The pre-filter of a rule set (``claimlint.prefilter.
+    # Prefilter``) calls them once per rule and keeps the answers with the packs' cache.
     def fire_trigger(self) -> Trigger | None:
         """What must be in a document for this rule to fire (None: always possible)."""
         return None
@@ -98,56 +97,34 @@ class Rule:
         """For a document-level rule: the blocks its requirement may be met in (None: any)."""
         return None
 
-    def filter_spec(self) -> dict | None:
-        """The JSON-able description of :meth:`block_filter` (None: no finer test); computed once,
-        and kept with the triggers in the cache."""
-        if "_filter_spec" not in self.__dict__:
-            # A rule with explicit triggers is run wherever its author said.
-            self.__dict__["_filter_spec"] = None if self.meta.triggers is not None \
-                else self.derive_filter_spec()
-        return self.__dict__["_filter_spec"]
+    def derive_triggers(self) -> tuple[Trigger | None, Trigger | None]:
+        """(fire, analysis) triggers.
+
+        A rule's explicit ``triggers`` replace its fire trigger. A document-level rule still needs
+        the blocks its requirement may be met in, so its analysis trigger adds the derived one.
+        """
+        explicit = self.meta.triggers
+        if explicit is None:
+            return self.fire_trigger(), self.analysis_trigger()
+        if self.scope != "document":
+            return Trigger((explicit,)), Trigger((explicit,))
+        req = self.requirement_trigger()
+        analysis = None if req is None or len(req.groups) != 1 \
+            else Trigger.any_of(explicit, req.groups[0])
+        return Trigger((explicit,)), analysis
+
+    def block_filter_spec(self) -> dict | None:
+        """The JSON-able spec of a finer per-block test (see ``prefilter.make_block_filter``);
+        None: no finer test. A rule with explicit triggers runs wherever its author said."""
+        return None if self.meta.triggers is not None else self.derive_filter_spec()
 
     def derive_filter_spec(self) -> dict | None:
-        """The kind's own spec (see ``terms.make_block_filter``); None: no finer test."""
+        """The kind's own block-filter spec; None: no finer test."""
         return None
 
     def filter_regexes(self) -> list:
         """The regexes a spec with ``"regex": true`` runs."""
         return []
-
-    def block_filter(self) -> Callable[[Features], bool] | None:
-        """A finer test, run on each block that passed the analysis trigger: False only when the
-        rule cannot match in that block (None: no finer test). It may raise ``RegexTimeout``."""
-        if "_block_filter" not in self.__dict__:
-            spec = self.filter_spec()
-            if spec is None:
-                self.__dict__["_block_filter"] = None
-            else:
-                from .terms import make_block_filter
-
-                self.__dict__["_block_filter"] = make_block_filter(spec, self.filter_regexes())
-        return self.__dict__["_block_filter"]
-
-    def triggers(self) -> tuple[Trigger | None, Trigger | None]:
-        """(fire, analysis) triggers, computed once.
-
-        A rule's explicit ``triggers`` replace its fire trigger. A document-level rule still needs
-        the blocks its requirement may be met in, so its analysis trigger adds the derived one.
-        """
-        cached = self.__dict__.get("_triggers")
-        if cached is None:
-            explicit = self.meta.triggers
-            if explicit is None:
-                cached = (self.fire_trigger(), self.analysis_trigger())
-            elif self.scope != "document":
-                cached = (Trigger((explicit,)), Trigger((explicit,)))
-            else:
-                req = self.requirement_trigger()
-                analysis = None if req is None or len(req.groups) != 1 \
-                    else Trigger.any_of(explicit, req.groups[0])
-                cached = (Trigger((explicit,)), analysis)
-            self.__dict__["_triggers"] = cached
-        return cached
 
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp: Any) -> None:
@@ -158,25 +135,36 @@ class Rule:
             self.prepare(nlp)
             self._prepared_for = nlp
 
-    def check(self, adoc: "AnalyzedDocument") -> Iterator[Hit]:  # pragma: no cover - abstract
+    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:  # pragma: no cover
+        """The rule's hits in ``adoc``, matching only inside ``scope``."""
         raise NotImplementedError
+
+
+# Token ranges ``[(start, end), ...]`` of the analysed document a rule may match in (the blocks its
+# own words occur in, as the pre-filter found them); None: the whole document.
+Scope = Optional[list]
 
 
 @dataclass
 class AnalyzedDocument:
-    """A document's analysed blocks: ``items`` is a list of (block index, block, spaCy Doc)."""
+    """A document as the rules see it: the blocks some rule needs, joined into one block
+    (``block``, its prose and offset map) and analysed as one spaCy Doc (``doc``), whose
+    :class:`~claimlint.nlp.pipeline.Analysis` (sentences, negation, citations, quantities) is
+    ``analysis``."""
 
     document: Any
-    items: list
-
-    def sentences(self) -> Iterator[tuple[int, Any, Any, int, int]]:
-        """(item index, block, doc, first token, end token) for every sentence."""
-        for k, (_, block, doc) in enumerate(self.items):
-            for s, e in _cl(doc).sents:
-                yield k, block, doc, s, e
+    block: Any
+    doc: Any
+    analysis: Any
 
 
-def sentence_bounds(sents: list[tuple[int, int]], i: int) -> tuple[int, int]:
-    starts = [s for s, _ in sents]
-    k = bisect.bisect_right(starts, i) - 1
-    return sents[max(k, 0)]
+def make_hit(an, s: int, e: int, report: str, values: dict | None = None) -> Hit:
+    """The hit for token span ``[s, e)``: the span itself (``report: match``) or its whole
+    sentence (``report: sentence``), with the ``{match}`` and ``{sentence}`` placeholders."""
+    sa, sb = an.char_span(*an.sentence_of(s))
+    ma, mb = an.char_span(s, e)
+    a, b = (sa, sb) if report == "sentence" else (ma, mb)
+    vals = {"match": an.text[ma:mb], "sentence": an.text[sa:sb]}
+    if values:
+        vals.update(values)
+    return Hit(a, b, sa, sb, vals)

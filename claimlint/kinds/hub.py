@@ -3,8 +3,8 @@
 
 Each term set is added to its rule's hub under a key of its own. The first time a rule asks about a
 document, its hub runs one Matcher and one PhraseMatcher per attribute and keeps the results,
-grouped by key, on the document's analysis. When the engine has narrowed the rule to some blocks
-(``Analysis.scope``, token ranges), the token-pattern Matcher -- the costly one -- runs on those
+grouped by key, on the document's analysis. When the linter has narrowed the rule to some blocks
+(its scope: token ranges), the token-pattern Matcher -- the costly one -- runs on those
 ranges only, and a pattern whose matches must contain one of some words runs only on the
 sentences that have one.
 """
@@ -27,7 +27,7 @@ class MatcherHub:
         self.nlp = nlp
         self.id = next(_ids)
         # Token patterns are split in two. A pattern every match of which contains one of some
-        # words (``_pattern_words``) goes to ``matcher``, which runs only on the sentences that
+        # words (``triggers.pattern_words``) goes to ``matcher``, which runs only on the sentences that
         # have one of ``pattern_words``; the others go to ``wide``, which runs on the whole scope.
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.wide = Matcher(nlp.vocab, validate=True)
@@ -67,9 +67,9 @@ class MatcherHub:
         self.version += 1
         return key
 
-    def matches(self, doc, key: str) -> list[tuple[int, int]]:
+    def matches(self, doc, key: str, scope) -> list[tuple[int, int]]:
+        """Token spans of the matches of ``key`` in ``doc``, inside ``scope`` (None: all)."""
         an = _cl(doc)
-        scope = an.scope
         memo_key = (self.id, None if scope is None else tuple(scope))
         memo = an.matches.get(memo_key)
         if memo is None or memo.get("_version") != self.version:

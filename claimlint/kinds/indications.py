@@ -31,17 +31,17 @@ the first pairing, unless a ``disclosure`` term occurs anywhere in the document.
 """
 from __future__ import annotations
 
-from ..nlp.analysis import cl as _cl
-
 from dataclasses import dataclass
 from typing import Iterator
 
 from ..nlp.lemmas import forms
-from ..prefilter import AnyOf, Trigger, words_of
+from ..prefilter import AnyOf, Trigger
+from ..words import words_of
 from ..yamlutil import LDict, LList
 from ..schema import Opt, Where, validate_options
-from .base import AnalyzedDocument, Hit, Rule
+from .base import AnalyzedDocument, Hit, Rule, Scope, make_hit
 from .terms import Terms, longest
+from .token_patterns import lemmatised
 
 DRUG_SPEC = {
     "name": Opt("str", required=True, help="the drug's generic name"),
@@ -188,84 +188,68 @@ class IndicationsRule(Rule):
                 ws = words_of(n)
                 if ws:
                     all_drugs |= forms(max(ws, key=len))
-        return Trigger.any_of(AnyOf(frozenset(words | all_drugs)), self.disclosure.trigger())
+        return Trigger.any_of(AnyOf(frozenset(words | all_drugs)), self.disclosure.trigger)
 
     # -- matching -------------------------------------------------------------------------------
     def prepare(self, nlp) -> None:
         from spacy.matcher import PhraseMatcher
 
-        from .terms import _lemmatised
-
         dm = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for i, d in enumerate(self.drugs):
-            dm.add(str(i), list(_lemmatised(nlp, d.names)))
+            dm.add(str(i), list(lemmatised(nlp, d.names)))
         cm = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for key, phrases in self.conditions.items():
             variants = list(dict.fromkeys(
                 phrases + [p.replace(" ", "-") for p in phrases if " " in p]))
-            cm.add(key, list(_lemmatised(nlp, variants)))
+            cm.add(key, list(lemmatised(nlp, variants)))
         self._drug_matcher, self._cond_matcher = dm, cm
-        self.disclosure.prepare(nlp, self)
+        self.disclosure.prepare(nlp)
         for t in (self.skip, self.context):
             if t is not None:
-                t.prepare(nlp, self)
+                t.prepare(nlp)
 
     def _find(self, matcher, doc) -> list[tuple[int, int, str]]:
         raw = [(s, e, doc.vocab.strings[mid]) for mid, s, e in matcher(doc)]
         keep = set(longest([(s, e) for s, e, _ in raw]))
         return sorted((s, e, k) for s, e, k in raw if (s, e) in keep)
 
-    def check(self, adoc: AnalyzedDocument) -> Iterator[Hit]:
-        drug_mentions: list[tuple] = []  # (item, doc, start, end, drug, approvals in its sentence)
-        cond_mentions: list[tuple] = []  # (item, doc, start, end, key, approvals, sentence, context)
-        for k, (_, block, doc) in enumerate(adoc.items):
-            if self.disclosure.matches(doc):
-                return
-            an = _cl(doc)
-            skipped = {an.sentence_of(s) for s, _ in self.skip.matches(doc)} if self.skip else set()
-            drugs = [(s, e, self.drugs[int(i)]) for s, e, i in self._find(self._drug_matcher, doc)
-                     if an.sentence_of(s) not in skipped and not an.negated(s, e)]
-            conds = [(s, e, key) for s, e, key in self._find(self._cond_matcher, doc)
-                     if an.sentence_of(s) not in skipped]
-            if not drugs and not conds:
-                continue
-            approvals: dict[tuple[int, int], set[str]] = {}
-            for s, _, d in drugs:
-                approvals.setdefault(an.sentence_of(s), set()).update(d.approved)
-            context = {an.sentence_of(s) for s, _ in self.context.matches(doc)} \
-                if self.context is not None and conds else set()
-            for s, e, d in drugs:
-                drug_mentions.append((k, doc, s, e, d, approvals.get(an.sentence_of(s), set())))
-            for s, e, key in conds:
-                sent = an.sentence_of(s)
-                cond_mentions.append((k, doc, s, e, key, approvals.get(sent, set()), sent,
-                                      self.context is None or sent in context))
-        first = None
-        mentions: dict[str, int] = {}  # by substance: "compounded semaglutide" and "Wegovy" count together
-        for *_, drug, _near in drug_mentions:
+    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
+        doc, an = adoc.doc, adoc.analysis
+        if self.disclosure.matches(doc, scope):
+            return
+        skipped = {an.sentence_of(s) for s, _ in self.skip.matches(doc, scope)} if self.skip else set()
+        # Drugs and conditions are looked for in the whole document: a pairing may join a drug
+        # in one block with a condition in another.
+        drugs = [(s, e, self.drugs[int(i)]) for s, e, i in self._find(self._drug_matcher, doc)
+                 if an.sentence_of(s) not in skipped and not an.negated(s, e)]
+        conds = [(s, e, key) for s, e, key in self._find(self._cond_matcher, doc)
+                 if an.sentence_of(s) not in skipped]
+        if not drugs and not conds:
+            return
+        approvals: dict[tuple[int, int], set[str]] = {}  # by sentence: what its drugs are approved for
+        for s, _, d in drugs:
+            approvals.setdefault(an.sentence_of(s), set()).update(d.approved)
+        context = {an.sentence_of(s) for s, _ in self.context.matches(doc, scope)} \
+            if self.context is not None and conds else set()
+        # By substance: "compounded semaglutide" and "Wegovy" count together.
+        mentions: dict[str, int] = {}
+        for _, _, drug in drugs:
             mentions[_substance(drug.name)] = mentions.get(_substance(drug.name), 0) + 1
-        for k, doc, s, e, drug, near in drug_mentions:
+        for s, e, drug in drugs:
             if drug.status != "approved":
                 continue
-            sent = _cl(doc).sentence_of(s)
+            sent = an.sentence_of(s)
+            near = approvals.get(sent, set())
             promoted = mentions[_substance(drug.name)] >= self.min_mentions
-            for ck, cdoc, cs, ce, key, cnear, csent, in_context in cond_mentions:
-                same = ck == k and csent == sent
-                if not same and (self.pairing == "sentence" or not in_context or not promoted):
+            for cs, ce, key in conds:
+                csent = an.sentence_of(cs)
+                in_context = self.context is None or csent in context
+                if csent != sent and (self.pairing == "sentence" or not in_context or not promoted):
                     continue
-                if key in drug.approved or key in near or key in cnear:
+                if key in drug.approved or key in near or key in approvals.get(csent, set()):
                     continue
-                first = (k, doc, s, e, drug, _cl(cdoc).text[_cl(cdoc).starts[cs]:_cl(cdoc).ends[ce - 1]])
-                break
-            if first is not None:
-                break
-        if first is None:
-            return
-        k, doc, s, e, drug, condition = first
-        an = _cl(doc)
-        sa, sb = an.char_span(*an.sentence_of(s))
-        ma, mb = an.char_span(s, e)
-        match = _cl(doc).text[ma:mb]
-        a, b = (sa, sb) if self.report == "sentence" else (ma, mb)
-        yield Hit(k, a, b, sa, sb, {"match": match, "drug": match, "condition": condition,
-                                    "sentence": _cl(doc).text[sa:sb], "source": drug.source})
+                condition = an.text[an.starts[cs]:an.ends[ce - 1]]
+                yield make_hit(an, s, e, self.report, {"drug": an.text[slice(*an.char_span(s, e))],
+                                                       "condition": condition,
+                                                       "source": drug.source})
+                return

@@ -10,10 +10,12 @@ stopped instead of hanging the run.
 """
 from __future__ import annotations
 
-from ..prefilter import AnyOf, regex_literals
+from ..prefilter import AnyOf
+from ..saferegex import SafeRegex, regex_literals
 from ..schema import Opt
-from .common import SENTENCE_OPTIONS, SentenceRule
-from .terms import SafeRegex, longest, regex_filter_spec, regex_token_spans
+from .sentence import SENTENCE_OPTIONS, SentenceRule
+from .terms import longest, regex_token_spans
+from .triggers import regex_filter_spec
 
 
 class RegexRule(SentenceRule):
@@ -45,7 +47,7 @@ class RegexRule(SentenceRule):
     def filter_regexes(self):
         return self.regexes
 
-    def candidates(self, doc):
-        spans = regex_token_spans(doc, self.regexes, with_groups=True)
+    def candidates(self, doc, scope):
+        spans = regex_token_spans(doc, self.regexes, scope, with_groups=True)
         groups = {(s, e): g for s, e, g in spans}
         return [(s, e, groups.get((s, e), {})) for s, e in longest([(s, e) for s, e, _ in spans])]

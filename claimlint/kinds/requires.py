@@ -8,13 +8,11 @@
 """
 from __future__ import annotations
 
-from ..nlp.analysis import cl as _cl
-
 from typing import Iterator
 
 from ..prefilter import Trigger
 from ..schema import Opt
-from .base import AnalyzedDocument, Hit, Rule
+from .base import AnalyzedDocument, Hit, Rule, Scope, make_hit
 from .terms import Terms
 
 
@@ -37,36 +35,27 @@ class RequiresRule(Rule):
         self.report = options["report"]
 
     def fire_trigger(self) -> Trigger | None:
-        t = self.when.trigger()
+        t = self.when.trigger
         return None if t is None else Trigger((t,))
 
     def analysis_trigger(self) -> Trigger | None:
-        return Trigger.any_of(self.when.trigger(), self.require.trigger())
+        return Trigger.any_of(self.when.trigger, self.require.trigger)
 
     def requirement_trigger(self) -> Trigger | None:
-        return Trigger.any_of(self.require.trigger())
+        return Trigger.any_of(self.require.trigger)
 
     def prepare(self, nlp) -> None:
-        self.when.prepare(nlp, self)
-        self.require.prepare(nlp, self)
+        self.when.prepare(nlp)
+        self.require.prepare(nlp)
 
-    def check(self, adoc: AnalyzedDocument) -> Iterator[Hit]:
-        # The requirement is usually met: look for it first, and stop at the first alternative
-        # that is there, before looking for what triggers it.
-        if any(self.require.any_match(doc) for _, _, doc in adoc.items):
+    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
+        doc = adoc.doc
+        # The requirement is usually met: look for it first, before what triggers it.
+        if self.require.any_match(doc, scope):
             return
-        first = None
-        for k, (_, block, doc) in enumerate(adoc.items):
-            m = self.when.matches(doc)
-            if m:
-                first = (k, doc, m[0])
-                break
-        if first is None:
+        found = self.when.matches(doc, scope)
+        if not found:
             return
-        k, doc, (s, e) = first
-        an = _cl(doc)
-        sa, sb = an.char_span(*an.sentence_of(s))
-        ma, mb = an.char_span(s, e)
-        match = _cl(doc).text[ma:mb]
-        a, b = (sa, sb) if self.report == "sentence" else (ma, mb)
-        yield Hit(k, a, b, sa, sb, {"match": match, "trigger": match, "sentence": _cl(doc).text[sa:sb]})
+        s, e = found[0]
+        trigger = adoc.analysis.text[slice(*adoc.analysis.char_span(s, e))]
+        yield make_hit(adoc.analysis, s, e, self.report, {"trigger": trigger})

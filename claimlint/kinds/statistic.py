@@ -13,14 +13,13 @@ with a ``not-about`` term within ``not-about-window`` tokens of it is not an out
 """
 from __future__ import annotations
 
-from ..nlp.analysis import cl as _cl
-
 import re
 
-from ..nlp.patterns import NUMBER_WORDS
+from ..nlp.analysis import cl as _cl
+from ..nlp.markers import NUMBER_WORDS
 from ..prefilter import AnyOf, Trigger
 from ..schema import Opt
-from .common import SENTENCE_OPTIONS, SentenceRule
+from .sentence import SENTENCE_OPTIONS, SentenceRule
 from .terms import UNLESS, Terms
 
 QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "amount", "proportion")
@@ -59,7 +58,7 @@ class StatisticRule(SentenceRule):
         super().__init__(meta, options, raw, where, ctx)
         self.kinds = set(options["quantities"])
         self.outcomes = Terms(options["outcomes"], where, raw.line_of("outcomes"), "outcomes")
-        self.not_about = self._terms("not-about", raw.line_of)
+        self.not_about = self._terms("not-about")
         self.window = options["not-about-window"]
         if self.window < 0:
             raise where.error("'not-about-window' must be zero or more", raw.line_of("not-about-window"))
@@ -69,26 +68,26 @@ class StatisticRule(SentenceRule):
 
     def fire_trigger(self) -> Trigger | None:
         trig = super().fire_trigger()
-        out = self.outcomes.trigger()
+        out = self.outcomes.trigger
         if trig is None or out is None:
             return trig
         return trig & Trigger((out,))
 
     def prepare(self, nlp) -> None:
         super().prepare(nlp)
-        self.outcomes.prepare(nlp, self)
+        self.outcomes.prepare(nlp)
         if self.not_about is not None:
-            self.not_about.prepare(nlp, self)
+            self.not_about.prepare(nlp)
 
-    def candidates(self, doc):
+    def candidates(self, doc, scope):
         an = _cl(doc)
-        qs = [q for q in an.quantities if q.kind in self.kinds]
+        qs = [q for q in an.quantities(scope) if q.kind in self.kinds]
         if not qs:
             return []
-        outcome_spans = self.outcomes.matches(doc)
+        outcome_spans = self.outcomes.matches(doc, scope)
         if not outcome_spans:
             return []
-        excluded = self.not_about.matches(doc) if self.not_about is not None else []
+        excluded = self.not_about.matches(doc, scope) if self.not_about is not None else []
         out = []
         for q in qs:
             if an.cited(q.start, q.end):

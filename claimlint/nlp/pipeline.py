@@ -1,6 +1,10 @@
 """The spaCy pipeline: a tokenizer (blank English, or a trained pipeline the user installed) and
 claimlint's own rule-based components.
 
+A document is analysed as one spaCy Doc: the blocks some rule needs (paragraphs, headings, list
+items, table cells ...) are joined with their boundaries kept (``Block.breaks``), so that no
+sentence runs from one block into the next.
+
 Components, in order:
 
 ``claimlint_lemmatizer``
@@ -10,31 +14,31 @@ Components, in order:
     superscript digits and ``<sup>`` markers, author-year references;
 ``claimlint_sentences``
     sentence boundaries that keep a citation written after the full stop (``...improved.[3]``) with
-    its sentence and do not split at abbreviations; each block (heading, list item, table cell...)
-    is its own document, so it is always its own sentence;
-``claimlint_quantities``
-    percentages, fractions, ``N in M``, ``N out of M``, multipliers, proportion words;
+    its sentence and do not split at abbreviations; a sentence never crosses a block boundary;
 ``claimlint_context``
     NegEx/ConText-style negation scopes and hedge cues, bounded by the sentence.
 
 Each component writes into one :class:`Analysis` object per document (``doc._.cl``); rules read it
-through its methods and the token extensions ``negated``, ``hedged`` and ``citation``.
+through its methods and the token extensions ``negated``, ``hedged`` and ``citation``. Quantities
+(percentages, fractions, ``N in M``, multipliers, proportion words) are found on demand, only in
+the token ranges a rule about numbers asks for (:meth:`Analysis.quantities`).
 """
 from __future__ import annotations
 
 import bisect
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy
 import spacy
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..errors import ModelError
 from .lemmas import lemma_table
-from .patterns import CITING_LINK_SCHEMES, find_citations, find_quantities
+from .markers import CITING_LINK_SCHEMES, find_citations, find_quantities
 
 
 @dataclass
@@ -47,7 +51,7 @@ class Quantity:
 
 @dataclass
 class Analysis:
-    """Everything claimlint's components learned about one document (one block).
+    """Everything claimlint's components learned about one analysed document.
 
     Token offsets (``starts``/``ends``), lower-case forms and sentence bounds are kept as plain lists
     so that rules never need to create spaCy Token objects in their loops.
@@ -65,8 +69,7 @@ class Analysis:
     starts: list[int] = field(default_factory=list)   # char offset of each token
     ends: list[int] = field(default_factory=list)     # char offset just past each token
     lower: list[str] = field(default_factory=list)
-    matches: dict = field(default_factory=dict)       # shared matcher results, by key
-    scope: list | None = None                         # token ranges the current rule may match in
+    matches: dict = field(default_factory=dict)       # matcher results, by hub and scope
 
     @property
     def lower_text(self) -> str:
@@ -128,19 +131,27 @@ class Analysis:
     def cited(self, start: int, end: int) -> bool:
         return any(self.citation[i] for i in range(start, end))
 
-    @property
-    def quantities(self) -> list[Quantity]:
-        """Quantities in the current scope (the whole document when there is none).
+    @cached_property
+    def features(self):
+        """The whole text as the pre-filter sees it (its words, lower case)."""
+        from ..prefilter import Features
+
+        return Features(self.text)
+
+    def char_ranges(self, scope) -> list[tuple[int, int]]:
+        """Character ranges of token ranges ``scope`` (None: the whole text)."""
+        if scope is None:
+            return [(0, len(self.text))]
+        return [(self.starts[s], self.ends[e - 1]) for s, e in scope if e > s]
+
+    def quantities(self, scope) -> list[Quantity]:
+        """Quantities in token ranges ``scope`` (None: the whole document).
 
         Found on first use: only rules about numbers pay for the search, and only where their
         words occur.
         """
-        if self.scope is None:
-            ranges = [(0, len(self.text))]
-        else:
-            ranges = [(self.starts[s], self.ends[e - 1]) for s, e in self.scope if e > s]
         out: list[Quantity] = []
-        for a, b in ranges:
+        for a, b in self.char_ranges(scope):
             found = self._quantities.get((a, b))
             if found is None:
                 found = []
@@ -152,9 +163,6 @@ class Analysis:
             out.extend(found)
         return out
 
-    def quantities_in(self, start: int, end: int) -> list[Quantity]:
-        return [q for q in self.quantities if q.start >= start and q.end <= end]
-
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token span of the sentence holding token ``i``."""
         return self.sents[self.sentence_index(i)]
@@ -164,7 +172,7 @@ class Analysis:
         them: runs of letters and digits of the lower-case text), in order."""
         index = self.__dict__.get("_sentence_words")
         if index is None:
-            from ..prefilter import WORD
+            from ..words import WORD
 
             index = {}
             low = self.lower_text
@@ -333,13 +341,6 @@ def sentences(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("claimlint_quantities")
-def quantities(doc: Doc) -> Doc:
-    """Quantities are found on demand (``Analysis.quantities``); this component makes them ready."""
-    _analysis(doc)._quantities.clear()
-    return doc
-
-
 # Negation (NegEx/ConText). Cues scope forward to a terminator, at most _NEG_WINDOW tokens.
 NEG_CUES = {"not", "no", "never", "n't", "n\u2019t", "without", "nor", "neither", "none", "nobody",
             "nothing", "cannot", "nowhere", "lack", "lacks", "lacking", "absence", "far", "hardly",
@@ -412,7 +413,7 @@ def context(doc: Doc) -> Doc:
     return doc
 
 
-COMPONENTS = ["claimlint_citations", "claimlint_sentences", "claimlint_quantities", "claimlint_context"]
+COMPONENTS = ["claimlint_citations", "claimlint_sentences", "claimlint_context"]
 
 _lock = threading.Lock()
 _pipelines: dict[str, Language] = {}
@@ -477,17 +478,8 @@ def get_pipeline(model: str | None = None) -> Language:
         return nlp
 
 
-def analyse(nlp: Language, blocks, batch_size: int = 64):
-    """Run the pipeline over blocks; yields ``(block, doc)`` in order."""
-    docs = []
-    for blk in blocks:
-        d = nlp.make_doc(blk.text)
-        d._.cl_block = blk
-        docs.append(d)
-    for blk, doc in zip(blocks, nlp.pipe(docs, batch_size=batch_size)):
-        yield blk, doc
-
-
-def sentence_span(doc: Doc, start: int, end: int) -> Span:
-    """The sentence containing token span ``[start, end)``."""
-    return doc[start].sent if start < len(doc) else doc[start:end]
+def analyse(nlp: Language, block) -> Doc:
+    """Run the pipeline over one block (a document's blocks joined by ``join_blocks``)."""
+    doc = nlp.make_doc(block.text)
+    doc._.cl_block = block
+    return nlp(doc)

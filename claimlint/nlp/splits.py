@@ -6,7 +6,7 @@ pre-filter sees them (runs of letters and digits: "cannot", "isn", "5mg"), do no
 The pre-filter also looks for the written words of :data:`WRITTEN`, and never relies on a unit or
 a number.
 
-The tables are data, so that the pre-filter never imports spaCy. ``python -m claimlint.nlp.glued``
+The tables are data, so that the pre-filter never imports spaCy. ``python -m claimlint.nlp.splits``
 prints them as the installed spaCy defines them; tests/test_prefilter.py fails when they differ.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ def build() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     from spacy.attrs import ORTH
     from spacy.lang.char_classes import _units
 
-    from ..prefilter import words_of
+    from ..words import words_of
 
     written: dict[str, set[str]] = {}
     for text, pieces in spacy.blank("en").tokenizer.rules.items():
