@@ -17,14 +17,13 @@ Unknown keys are errors. Paths and globs in a configuration are relative to its 
     model: en_core_web_sm
     max-file-size: 20
 
-Reading a file gives a :class:`~claimlint.settings.Settings`; the keys and their meaning are in
-:data:`claimlint.settings.SPEC`.
+:func:`read_config` gives the file's mapping, with line numbers; :class:`claimlint.settings.Settings`
+checks it (the keys and their meaning are in :data:`claimlint.settings.SPEC`).
 """
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .schema import lined
@@ -34,9 +33,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-if TYPE_CHECKING:
-    from .settings import Settings
 
 CONFIG_FILES = (".claimlint.yaml", ".claimlint.yml")
 
@@ -70,10 +66,9 @@ def _pyproject_has_section(path: str) -> bool:
     return isinstance(data.get("tool"), dict) and "claimlint" in data["tool"]
 
 
-def read_config(path: str) -> Settings:
-    """The settings of the configuration file ``path``."""
-    from .settings import Settings
-
+def read_config(path: str) -> tuple[LDict, str, str]:
+    """The mapping of the configuration file ``path`` (with line numbers), the path as displayed
+    in errors, and the folder its relative paths are resolved from."""
     display = _display(path)
     if not os.path.isfile(path):
         raise ConfigError("configuration file not found", display)
@@ -104,7 +99,7 @@ def read_config(path: str) -> Settings:
             raw = lined({}, 1)
         if not isinstance(raw, LDict):
             raise ConfigError("the configuration must be a mapping", display, 1)
-    return Settings.from_mapping(raw, display, root)
+    return raw, display, root
 
 
 def _toml_section_line(path: str) -> int:

@@ -209,9 +209,6 @@ class Block:
     marks: list[tuple[int, int, str]] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)  # offsets where a joined block starts
 
-    def orig_span(self, a: int, b: int) -> tuple[int, int]:
-        return self.map.span(a, b)
-
 
 BLOCK_SEPARATOR = " "  # a plain space: no whitespace token, and sentences are split at breaks
 

@@ -53,10 +53,6 @@ class ModelError(ClaimlintError):
     """A spaCy pipeline that cannot be loaded."""
 
 
-class RuleRuntimeError(ClaimlintError):
-    """A rule that failed while checking a document (e.g. a regex over its time limit)."""
-
-
 class DependencyError(ClaimlintError):
     """claimlint runs in a Python that lacks one of its dependencies."""
 

@@ -327,8 +327,8 @@ class Linter:
         # The blocks that some rule needs are analysed together, as one spaCy Doc: the per-Doc
         # costs of the pipeline and of every rule's matchers are paid once per document.
         joined = join_blocks([doc.blocks[i] for i in needed])
-        sdoc = analyse(nlp, joined)
-        analyzed = AnalyzedDocument(doc, joined, sdoc, sdoc._.cl)
+        spacy_doc = analyse(nlp, joined)
+        analyzed = AnalyzedDocument(doc, joined, spacy_doc, spacy_doc._.claimlint)
         findings: list[Finding] = []
         for ar, blocks in plan:
             rule = ar.rule
@@ -356,14 +356,14 @@ class Linter:
         document, which holds the ``needed`` blocks; None when they are all of it."""
         if len(blocks) == len(needed):
             return None
-        an = analyzed.analysis
+        analysis = analyzed.analysis
         starts = analyzed.block.breaks or [0]
         position = {i: k for k, i in enumerate(needed)}
         texts = analyzed.document.blocks
         ranges: list[tuple[int, int]] = []
         for i in blocks:
             a = starts[position[i]]
-            toks = an.tokens_of(a, a + len(texts[i].text))
+            toks = analysis.tokens_of(a, a + len(texts[i].text))
             if toks is None:
                 continue
             if ranges and ranges[-1][1] == toks[0]:

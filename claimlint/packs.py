@@ -2,7 +2,7 @@
 
 Schema (documented for users in ``docs/rule-packs.md``)::
 
-    pack: health                 # the pack's name; rule ids become health/<id>
+    pack: claims                 # the pack's name; rule ids become claims/<id>
     description: ...
     default: true                # enabled when the configuration names no packs
     categories: [style]          # extra categories, beyond the taxonomy's eight
@@ -287,7 +287,7 @@ def _load_file(path: str, mtime: float, builtin: bool) -> Pack:
 
 
 def load_pack(ref: str, base_dir: str | None = None) -> Pack:
-    """A pack by built-in name (``health``) or by path (``./packs/brand.yaml``)."""
+    """A pack by built-in name (``claims``) or by path (``./packs/brand.yaml``)."""
     looks_like_path = ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref
     if not looks_like_path:
         entry = builtin_dir().joinpath(ref + ".yaml")

@@ -1,31 +1,36 @@
 """``--jobs``: files checked by worker processes, results yielded in the order of the files.
 
 Workers are forked from a parent whose pipeline and rules are ready, so they start warm; where
-fork is unavailable each worker builds its own :class:`~claimlint.linter.Linter` from the
-parent's :class:`~claimlint.settings.Settings`.
+fork is unavailable each worker builds its own linter from the parent's settings.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Iterator, Protocol
 
 from .findings import FileResult
 
-if TYPE_CHECKING:
-    from .linter import Linter
-    from .settings import Settings
 
-_worker: Linter | None = None
-_parent: Linter | None = None  # inherited by forked workers, pipeline and rules ready
+class Checker(Protocol):
+    """What the workers need of a :class:`~claimlint.linter.Linter`."""
+
+    settings: Any
+    cache: Any
+
+    def warm(self) -> None: ...
+
+    def check_file(self, path: str) -> FileResult: ...
 
 
-def _init(settings: Settings, cache: bool) -> None:
+_worker: Checker | None = None
+_parent: Checker | None = None  # inherited by forked workers, pipeline and rules ready
+
+
+def _init(factory, settings, cache: bool) -> None:
     global _worker
     if _parent is not None:
         _worker = _parent
         return
-    from .linter import Linter
-
-    _worker = Linter(settings, cache=cache)
+    _worker = factory(settings, cache=cache)
 
 
 def _check(paths: list[str]) -> list[FileResult]:
@@ -33,7 +38,7 @@ def _check(paths: list[str]) -> list[FileResult]:
     return [_worker.check_file(p) for p in paths]
 
 
-def check_in_workers(linter: Linter, files: list[str], jobs: int) -> Iterator[FileResult]:
+def check_in_workers(linter: Checker, files: list[str], jobs: int) -> Iterator[FileResult]:
     """Results of ``files`` checked by ``jobs`` worker processes, in order, with a bounded queue.
 
     Files go to the workers in small batches: one task per file costs the parent a round trip per
@@ -56,7 +61,7 @@ def check_in_workers(linter: Linter, files: list[str], jobs: int) -> Iterator[Fi
     batches = (files[i:i + size] for i in range(0, len(files), size))
     window = jobs * 4
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init,
-                             initargs=(linter.settings, linter.cache is not None)) as pool:
+                             initargs=(type(linter), linter.settings, linter.cache is not None)) as pool:
         pending: deque = deque()
         for batch in batches:
             pending.append(pool.submit(_check, batch))

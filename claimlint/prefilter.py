@@ -2,7 +2,7 @@
 
 Every rule describes, without spaCy, what must be present for it to match: a set of words (every
 inflected form of the words it matches), literal substrings (the fixed parts of a regular
-expression) or character classes (digits, for a statistic). The engine runs the NLP pipeline only
+expression) or character classes (digits, for a statistic). The linter runs the NLP pipeline only
 on blocks that pass some enabled rule's trigger, and a document whose blocks pass none is finished
 without importing spaCy at all. A trigger must never reject text its rule would match: when in
 doubt a rule returns ``None`` ("always run").

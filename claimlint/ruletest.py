@@ -47,29 +47,40 @@ class PackReport:
         return out
 
 
-def run_pack_tests(ref: str) -> PackReport:
-    pack = load_pack(ref)
-    report = PackReport(ref)
-    engine = Linter(Settings(packs=[ref]))
-    plain = Linter(Settings(packs=[ref], prefilter=False))
-    for rule in pack.rules:
+class ExampleChecker:
+    """Checks one pack's examples: through the pre-filter, and without it."""
+
+    def __init__(self, ref: str):
+        self.pack = load_pack(ref)
+        self.linter = Linter(Settings(packs=[ref]))
+        self.plain = Linter(Settings(packs=[ref], prefilter=False))
+
+    def check(self, rule, label: str, example: str) -> tuple[bool, str]:
+        """(passed, why not) for one ``bad`` or ``good`` example of ``rule``."""
         active = [ActiveRule(rule, rule.meta.severity)]
+        doc = sources.parse(example, "example.txt")
+        got = [f for f in self.linter.check_document(doc, active).findings
+               if f.rule == rule.meta.id]
+        got_plain = [f for f in self.plain.check_document(doc, active).findings
+                     if f.rule == rule.meta.id]
+        if label == "bad":
+            if not got_plain:
+                return False, "not reported"
+            if not got:
+                return False, "reported only without the pre-filter: the rule's trigger words miss it"
+            return True, ""
+        if got_plain or got:
+            return False, "reported: " + "; ".join(f"{f.message} at column {f.column}"
+                                                   for f in got_plain or got)
+        return True, ""
+
+
+def run_pack_tests(ref: str) -> PackReport:
+    checker = ExampleChecker(ref)
+    report = PackReport(ref)
+    for rule in checker.pack.rules:
         for label in ("bad", "good"):
             for example in rule.meta.examples.get(label, []):
-                doc = sources.parse(example, "example.txt")
-                got = [f for f in engine.check_document(doc, active).findings if f.rule == rule.meta.id]
-                got_plain = [f for f in plain.check_document(doc, active).findings
-                             if f.rule == rule.meta.id]
-                detail = ""
-                if label == "bad":
-                    ok = bool(got)
-                    if not got_plain:
-                        detail = "not reported"
-                    elif not got:
-                        detail = "reported only without the pre-filter: the rule's trigger words miss it"
-                else:
-                    ok = not got and not got_plain
-                    if got_plain:
-                        detail = "reported: " + "; ".join(f"{f.message} at column {f.column}" for f in got_plain)
+                ok, detail = checker.check(rule, label, example)
                 report.results.append((rule.meta.id, label, example, ok, detail))
     return report

@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
+from .config import find_config, read_config
 from .errors import ConfigError, UsageError
 from .schema import Opt, Where, did_you_mean, lined, validate_options
 from .taxonomy import FAIL_ON, SEVERITIES
@@ -164,13 +165,11 @@ class Settings:
         (a file or folder; default: the working directory), or the defaults when there is none
         or ``isolated`` is true; then ``options`` applied as :meth:`with_options` does.
         Raises :class:`~claimlint.errors.ConfigError` for a configuration that is not valid."""
-        from .config import find_config, read_config
-
         if isolated:
             base = cls()
         else:
             path = config or find_config(start)
-            base = read_config(path) if path else cls()
+            base = cls.from_mapping(*read_config(path)) if path else cls()
         return base.with_options(**options) if options else base
 
     @classmethod

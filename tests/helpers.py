@@ -1,10 +1,12 @@
 """What many test modules use: run the command line in a subprocess, and where things are."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +33,22 @@ def run_json(*args: str, **kw) -> tuple[dict, subprocess.CompletedProcess]:
         return json.loads(proc.stdout), proc
     except json.JSONDecodeError:  # pragma: no cover - shown on failure
         raise AssertionError(f"not JSON (exit {proc.returncode}): {proc.stdout!r}\n{proc.stderr}")
+
+
+def docx_with_document_xml(body_xml: str) -> bytes:
+    """A .docx made from python-docx's template whose word/document.xml body is ``body_xml``."""
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                head = xml[:xml.index("<w:body>") + len("<w:body>")]
+                data = (head + body_xml + "</w:body></w:document>").encode("utf-8")
+            z.writestr(item, data)
+    return out.getvalue()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from claimlint.config import find_config, read_config
+from claimlint.config import find_config
 from claimlint.linter import Linter
 from claimlint.settings import Settings
 from claimlint.errors import ConfigError, UsageError
@@ -34,7 +34,7 @@ def test_yaml_config_values(tmp_path):
         "severity: {starter/cure-words: info}\nfail-on: warning\ninclude: ['*.md']\n"
         "exclude: [drafts/]\noverrides:\n  - files: ['legal/**']\n    ignore: [starter]\n"
         "max-file-size: 5\n")
-    cfg = read_config(str(p))
+    cfg = Settings.load(str(p))
     assert cfg.packs == ("starter",) and cfg.fail_on == "warning" and cfg.max_bytes == 5_000_000
     assert cfg.overrides[0].files == ("legal/**",) and cfg.root == str(tmp_path)
 
@@ -42,7 +42,7 @@ def test_yaml_config_values(tmp_path):
 def test_pyproject_config_with_snake_case(tmp_path):
     p = tmp_path / "pyproject.toml"
     p.write_text("[tool.claimlint]\nfail_on = 'info'\nignore = ['starter/cure-words']\n")
-    cfg = read_config(str(p))
+    cfg = Settings.load(str(p))
     assert cfg.fail_on == "info" and cfg.ignore == ("starter/cure-words",)
 
 
@@ -58,7 +58,7 @@ def test_config_errors_name_file_and_line(tmp_path, text, line, fragment):
     p = tmp_path / ".claimlint.yaml"
     p.write_text(text)
     with pytest.raises(ConfigError) as exc:
-        read_config(str(p))
+        Settings.load(str(p))
     assert exc.value.line == line and fragment in exc.value.message
     assert exc.value.path.endswith(".claimlint.yaml")
 
@@ -67,10 +67,10 @@ def test_toml_errors(tmp_path):
     p = tmp_path / "pyproject.toml"
     p.write_text("[tool.claimlint]\nbogus = 1\n")
     with pytest.raises(ConfigError, match="unknown key 'bogus'"):
-        read_config(str(p))
+        Settings.load(str(p))
     p.write_text("[tool.claimlint\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
-        read_config(str(p))
+        Settings.load(str(p))
 
 
 def ids(engine, path="doc.md"):
@@ -97,7 +97,7 @@ def test_severity_overrides_and_per_path_overrides(tmp_path):
     p = tmp_path / ".claimlint.yaml"
     p.write_text("packs: [starter]\nseverity: {starter/*: info}\noverrides:\n"
                  "  - files: ['legal/**']\n    ignore: [starter/cure-words]\n    severity: {starter/studies-show: error}\n")
-    e = Linter(read_config(str(p)))
+    e = Linter(Settings.load(str(p)))
     assert {ar.severity for ar in e.rules_for("doc.md")} == {"info"}
     legal = {ar.id: ar.severity for ar in e.rules_for("legal/terms.md")}
     assert "starter/cure-words" not in legal and legal["starter/studies-show"] == "error"

@@ -9,7 +9,9 @@ docx = pytest.importorskip("docx", reason="python-docx is a dependency; install 
 
 from claimlint import sources  # noqa: E402
 from claimlint.errors import InputError  # noqa: E402
-from helpers import run_cli  # noqa: E402
+from claimlint.linter import Linter  # noqa: E402
+from claimlint.settings import Settings  # noqa: E402
+from helpers import docx_with_document_xml, run_cli  # noqa: E402
 
 
 @pytest.fixture
@@ -224,3 +226,40 @@ def test_style_without_a_value_is_a_plain_paragraph(tmp_path):
     doc = sources.load(str(path))
     assert doc.text == "No style id.\nA heading"
     assert [b.kind for b in doc.blocks] == ["paragraph", "heading"]
+
+
+# -- regressions found by the property tests (tests/test_properties.py) ------------------------
+
+@pytest.mark.parametrize("tcpr", ["<w:vMerge/>", "<w:gridSpan w:val=\"abc\"/>"],
+                         ids=["vmerge-first-row", "gridspan-not-a-number"])
+def test_docx_table_cell_properties_raise_value_error(tcpr):
+    body = f"<w:tbl><w:tr><w:tc><w:tcPr>{tcpr}</w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
+    try:
+        sources.load("a.docx", data=docx_with_document_xml(body))
+    except InputError:
+        pass
+
+
+def test_docx_vertically_merged_cell_read_twice():
+    body = ("<w:tbl>"
+            "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>"
+            "<w:p><w:r><w:t>Our drops cure insomnia.</w:t></w:r></w:p></w:tc>"
+            "<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"
+            "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+            "<w:tc><w:p><w:r><w:t>y</w:t></w:r></w:p></w:tc></w:tr>"
+            "</w:tbl>")
+    doc = sources.load("a.docx", data=docx_with_document_xml(body))
+    assert doc.text.count("cure") == 1, doc.text
+    cures = [f for f in Linter(Settings()).check_document(doc).findings if f.rule == "claims/cure-claim"]
+    assert len(cures) == 1
+
+
+@pytest.mark.parametrize("table", [
+    "<w:tbl><w:sdt><w:sdtContent><w:tr><w:tc><w:p><w:r><w:t>It cures cancer.</w:t></w:r></w:p>"
+    "</w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>",
+    "<w:tbl><w:tr><w:sdt><w:sdtContent><w:tc><w:p><w:r><w:t>It cures cancer.</w:t></w:r></w:p>"
+    "</w:tc></w:sdtContent></w:sdt></w:tr></w:tbl>",
+], ids=["row-in-sdt", "cell-in-sdt"])
+def test_docx_content_controls_in_tables_are_skipped(table):
+    doc = sources.load("a.docx", data=docx_with_document_xml(table))
+    assert "It cures cancer." in doc.text

@@ -18,7 +18,7 @@ def run(text: str, links=(), marks=()):
 
 def sents(text: str) -> list[str]:
     doc = run(text)
-    return [doc[s:e].text for s, e in doc._.cl.sents]
+    return [doc[s:e].text for s, e in doc._.claimlint.sents]
 
 
 def cited_tokens(doc) -> list[str]:
@@ -79,7 +79,7 @@ def test_a_block_that_opens_with_a_quotation_mark_keeps_it():
 
     joined = join_blocks([block("Our team met on Friday."), block('"It felt like home," she said.')])
     doc = analyse(get_pipeline(), joined)
-    an = doc._.cl
+    an = doc._.claimlint
     got = [an.text[an.starts[s]:an.ends[e - 1]] for s, e in an.sents]
     assert got == ["Our team met on Friday.", '"It felt like home," she said.']
 

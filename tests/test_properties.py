@@ -25,7 +25,6 @@ import re
 import subprocess
 import sys
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from claimlint import sources
 from claimlint.linter import Linter
 from claimlint.settings import Settings
 from claimlint.errors import InputError
+from helpers import docx_with_document_xml  # noqa: F401 - scripts/fuzz.py builds .docx inputs with it
 
 PACKS = ["claims", "evidence", "disclosures", "drugs"]
 _ENGINE: Linter | None = None
@@ -572,25 +572,6 @@ def build_docx(paragraphs: list[tuple[str, str]]) -> bytes:
     return buf.getvalue()
 
 
-def docx_with_document_xml(body_xml: str) -> bytes:
-    """A .docx made from python-docx's template whose word/document.xml body is ``body_xml``."""
-    import docx
-
-    buf = io.BytesIO()
-    docx.Document().save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                head = xml[:xml.index("<w:body>") + len("<w:body>")]
-                data = (head + body_xml + "</w:body></w:document>").encode("utf-8")
-            z.writestr(item, data)
-    return out.getvalue()
-
-
 # ================================================================================================
 # Properties
 # ================================================================================================
@@ -748,73 +729,6 @@ def test_cli_exit_codes(tmp_path_factory, docs, paragraphs, junk):
     assert outputs[0] == outputs[1]
 
 
-# ================================================================================================
-# Regression tests for the bugs the properties found
-# ================================================================================================
-
-@pytest.mark.parametrize("charset", ["rot13", "hex", "base64", "undefined", "idna"])
-def test_bug_meta_charset_non_text_codec_is_input_error(charset):
-    data = b"<meta charset=" + charset.encode() + b"><p>Caf\xe9</p>"
-    with pytest.raises(InputError):
-        sources.load("a.html", data=data)
-
-
-@pytest.mark.parametrize("tcpr", ["<w:vMerge/>", "<w:gridSpan w:val=\"abc\"/>"],
-                         ids=["vmerge-first-row", "gridspan-not-a-number"])
-def test_bug_docx_table_cell_properties_raise_value_error(tcpr):
-    body = f"<w:tbl><w:tr><w:tc><w:tcPr>{tcpr}</w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
-    try:
-        sources.load("a.docx", data=docx_with_document_xml(body))
-    except InputError:
-        pass
-
-
-def test_bug_docx_vertically_merged_cell_read_twice():
-    body = ("<w:tbl>"
-            "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>"
-            "<w:p><w:r><w:t>Our drops cure insomnia.</w:t></w:r></w:p></w:tc>"
-            "<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"
-            "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
-            "<w:tc><w:p><w:r><w:t>y</w:t></w:r></w:p></w:tc></w:tr>"
-            "</w:tbl>")
-    doc = sources.load("a.docx", data=docx_with_document_xml(body))
-    assert doc.text.count("cure") == 1, doc.text
-    cures = [f for f in engine().check_document(doc).findings if f.rule == "claims/cure-claim"]
-    assert len(cures) == 1
-
-
-@pytest.mark.parametrize("text", [">" * 1000 + " cure", "- " * 500 + "cure"],
-                         ids=["1000 quotes", "500 lists"])
-def test_bug_markdown_deep_nesting_recursion_error(text):
-    check_text(text, "a.md", twice=False)
-
-
-def test_bug_markdown_unclosed_links_take_quadratic_time():
-    import time
-
-    text = "[a](" * 4000  # 16,000 characters; about 3 s today, a linear scan takes milliseconds
-    t0 = time.perf_counter()
-    sources.parse(text, "a.md")
-    assert time.perf_counter() - t0 < 1.0
-
-
-@pytest.mark.parametrize("data,where", [
-    (b"\xff\xfe" + "ok\n\u0a0aab".encode("utf-16-le") + b"\x00\xdc", (2, 4)),
-    ("abc\r\rd\u00e9".encode("utf-8") + b"\xff", (3, 3)),
-], ids=["utf-16", "cr-newlines"])
-def test_bug_decode_error_position(data, where):
-    with pytest.raises(InputError) as info:
-        sources.load("a.txt", data=data)
-    assert (info.value.line, info.value.column) == where
-
-
-def test_bug_cli_exit_status_on_meta_charset_rot13(tmp_path):
-    (tmp_path / "a.html").write_bytes(b"<meta charset=rot13><p>Caf\xe9 cures insomnia</p>")
-    proc = _cli("check", "--isolated", "a.html", cwd=tmp_path)
-    assert b"Traceback" not in proc.stderr
-    assert proc.returncode == 2
-
-
 @seed(11)
 @settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate],
           suppress_health_check=list(HealthCheck))
@@ -847,43 +761,3 @@ def test_cli_every_output_format(tmp_path_factory, docs):
             ET.fromstring(res.stdout)
 
 
-@pytest.mark.parametrize("text,path", [("<!--> <p>It cures cancer.</p>", "a.html"),
-                                       ("<!---> <p>It cures cancer.</p>", "a.html"),
-                                       ("x <!--> It cures cancer.", "a.md")])
-def test_bug_abruptly_closed_empty_comment_hides_the_rest(text, path):
-    doc = sources.parse(text, path)
-    # The comment ends where it starts: the prose after it is read (inline in Markdown).
-    assert any(b.text.endswith("It cures cancer.") for b in doc.blocks), [b.text for b in doc.blocks]
-
-
-def test_bug_html_end_br_glues_words():
-    doc = sources.parse("<p>Studies</br>show it works</p>", "a.html")
-    assert [b.text for b in doc.blocks] == ["Studies show it works"]
-
-
-@pytest.mark.parametrize("table", [
-    "<w:tbl><w:sdt><w:sdtContent><w:tr><w:tc><w:p><w:r><w:t>It cures cancer.</w:t></w:r></w:p>"
-    "</w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>",
-    "<w:tbl><w:tr><w:sdt><w:sdtContent><w:tc><w:p><w:r><w:t>It cures cancer.</w:t></w:r></w:p>"
-    "</w:tc></w:sdtContent></w:sdt></w:tr></w:tbl>",
-], ids=["row-in-sdt", "cell-in-sdt"])
-def test_bug_docx_content_controls_in_tables_are_skipped(table):
-    doc = sources.load("a.docx", data=docx_with_document_xml(table))
-    assert "It cures cancer." in doc.text
-
-
-def test_bug_engine_crashes_on_lone_surrogate():
-    doc = sources.parse("It cures \ud800 cancer.", "a.txt")
-    engine().check_document(doc)
-
-
-@pytest.mark.parametrize("tail,line", [(b"\\n\\n\\nIt cures cancer.", 1), (b" \\ud800 It cures cancer.", 1)],
-                         ids=["escaped-newlines", "escaped-surrogate"])
-def test_bug_meta_charset_unicode_escape(tail, line):
-    data = b"<meta charset=unicode_escape><p>Caf\xe9" + tail + b"</p>"
-    try:
-        doc = sources.load("a.html", data=data)
-    except InputError:
-        return  # refusing the encoding is fine
-    cures = [f for f in engine().check_document(doc).findings if f.rule == "claims/cure-claim"]
-    assert [f.line for f in cures] == [line]

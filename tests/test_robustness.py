@@ -175,3 +175,17 @@ def test_a_reader_or_pipeline_bug_loses_only_its_own_file(tmp_path, monkeypatch)
     monkeypatch.setattr(engine, "check_document", lambda doc, rules=None: 1 / 0)
     assert "internal error while checking the file (ZeroDivisionError" in \
         engine.check_file(str(tmp_path / "b.txt")).errors[0].message
+
+
+# -- regressions found by the property tests (tests/test_properties.py) ------------------------
+
+def test_cli_exit_status_on_meta_charset_rot13(tmp_path):
+    (tmp_path / "a.html").write_bytes(b"<meta charset=rot13><p>Caf\xe9 cures insomnia</p>")
+    proc = run_cli("check", "--isolated", "a.html", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2
+
+
+def test_engine_crashes_on_lone_surrogate():
+    doc = sources.parse("It cures \ud800 cancer.", "a.txt")
+    Linter(Settings()).check_document(doc)

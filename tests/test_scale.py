@@ -113,13 +113,13 @@ def test_no_progress_bar_without_a_terminal(many):
 
 
 def test_config_jobs_and_cache_keys(tmp_path):
-    from claimlint.config import read_config
+    from claimlint.settings import Settings
     from claimlint.errors import ConfigError
 
     p = tmp_path / ".claimlint.yaml"
     p.write_text("jobs: 3\ncache: false\ncache-dir: build\n")
-    cfg = read_config(str(p))
+    cfg = Settings.load(str(p))
     assert cfg.jobs == 3 and cfg.cache is False and cfg.cache_dir == str(tmp_path / "build")
     p.write_text("jobs: 0\n")
     with pytest.raises(ConfigError, match="'jobs' must be 1 or more"):
-        read_config(str(p))
+        Settings.load(str(p))

@@ -7,6 +7,8 @@ import pytest
 
 from claimlint import sources
 from claimlint.errors import InputError
+from claimlint.linter import Linter
+from claimlint.settings import Settings
 from claimlint.sources.markdown import MAX_NESTING
 
 
@@ -250,3 +252,70 @@ class TestDecode:
     def test_empty_file(self):
         doc = sources.load("e.md", data=b"")
         assert doc.blocks == [] and doc.text == ""
+
+
+# -- regressions found by the property tests (tests/test_properties.py) ------------------------
+
+LINTER = Linter(Settings())
+
+
+# ================================================================================================
+# Regression tests for the bugs the properties found
+# ================================================================================================
+
+@pytest.mark.parametrize("charset", ["rot13", "hex", "base64", "undefined", "idna"])
+def test_meta_charset_non_text_codec_is_input_error(charset):
+    data = b"<meta charset=" + charset.encode() + b"><p>Caf\xe9</p>"
+    with pytest.raises(InputError):
+        sources.load("a.html", data=data)
+
+
+@pytest.mark.parametrize("data,where", [
+    (b"\xff\xfe" + "ok\n\u0a0aab".encode("utf-16-le") + b"\x00\xdc", (2, 4)),
+    ("abc\r\rd\u00e9".encode("utf-8") + b"\xff", (3, 3)),
+], ids=["utf-16", "cr-newlines"])
+def test_decode_error_position(data, where):
+    with pytest.raises(InputError) as info:
+        sources.load("a.txt", data=data)
+    assert (info.value.line, info.value.column) == where
+
+
+@pytest.mark.parametrize("text,path", [("<!--> <p>It cures cancer.</p>", "a.html"),
+                                       ("<!---> <p>It cures cancer.</p>", "a.html"),
+                                       ("x <!--> It cures cancer.", "a.md")])
+def test_abruptly_closed_empty_comment_hides_the_rest(text, path):
+    doc = sources.parse(text, path)
+    # The comment ends where it starts: the prose after it is read (inline in Markdown).
+    assert any(b.text.endswith("It cures cancer.") for b in doc.blocks), [b.text for b in doc.blocks]
+
+
+def test_html_end_br_glues_words():
+    doc = sources.parse("<p>Studies</br>show it works</p>", "a.html")
+    assert [b.text for b in doc.blocks] == ["Studies show it works"]
+
+
+@pytest.mark.parametrize("text", [">" * 1000 + " cure", "- " * 500 + "cure"],
+                         ids=["1000 quotes", "500 lists"])
+def test_markdown_deep_nesting_recursion_error(text):
+    LINTER.check_document(sources.parse(text, "a.md"))
+
+
+def test_markdown_unclosed_links_take_quadratic_time():
+    import time
+
+    text = "[a](" * 4000  # 16,000 characters; about 3 s today, a linear scan takes milliseconds
+    t0 = time.perf_counter()
+    sources.parse(text, "a.md")
+    assert time.perf_counter() - t0 < 1.0
+
+
+@pytest.mark.parametrize("tail,line", [(b"\\n\\n\\nIt cures cancer.", 1), (b" \\ud800 It cures cancer.", 1)],
+                         ids=["escaped-newlines", "escaped-surrogate"])
+def test_meta_charset_unicode_escape(tail, line):
+    data = b"<meta charset=unicode_escape><p>Caf\xe9" + tail + b"</p>"
+    try:
+        doc = sources.load("a.html", data=data)
+    except InputError:
+        return  # refusing the encoding is fine
+    cures = [f for f in LINTER.check_document(doc).findings if f.rule == "claims/cure-claim"]
+    assert [f.line for f in cures] == [line]

@@ -13,7 +13,7 @@ from .. import __version__
 from ..errors import ClaimlintError, InputError
 from ..findings import FileError, FileResult, Summary
 from ..formats import FormatOptions, get_formatter
-from ..formats._common import one_line
+from ..formats.common import one_line
 from ..linter import Linter
 from ..taxonomy import SEVERITY_RANK
 from .options import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail

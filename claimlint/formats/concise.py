@@ -15,7 +15,7 @@ import click
 
 from ..findings import FileResult, Finding, Summary
 from . import Formatter
-from ._common import one_line
+from .common import one_line
 from .text import SEVERITY_COLOR
 
 

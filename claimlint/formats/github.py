@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..findings import FileError, FileResult, Finding
 from . import Formatter
-from ._common import workflow_data, workflow_property
+from .common import workflow_data, workflow_property
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -34,7 +34,7 @@ from ..findings import FileError, FileResult, Finding, Summary
 from ..taxonomy import CATEGORIES, OTHER_COLOUR, SEVERITIES
 from . import Formatter
 from ..explain import safe_url
-from ._common import template_text
+from .common import template_text
 
 
 # Characters that must not reach the page as they are: C0 controls but tab/LF/CR (ESC would start

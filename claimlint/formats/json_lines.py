@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..findings import FileResult
 from . import Formatter
-from ._common import json_dumps
+from .common import json_dumps
 
 
 class JsonLinesFormatter(Formatter):

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 
 from ..findings import FileError, FileResult, Finding, Summary
 from . import Formatter
-from ._common import xml_text
+from .common import xml_text
 
 CLEAN_CASE = "no problems found"
 ERROR_TYPE = "claimlint.error"

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from ..findings import FileError, FileResult, Finding, Summary
 from . import Formatter
 from ..explain import REPO_URI, rule_url
-from ._common import (PROBLEM_SEVERITY, SARIF_LEVEL, json_dumps, markdown_text, rule_examples,
+from .common import (PROBLEM_SEVERITY, SARIF_LEVEL, json_dumps, markdown_text, rule_examples,
                       template_text)
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

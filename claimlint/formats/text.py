@@ -1,6 +1,6 @@
 """The default human format: findings grouped by file, each with its sentence and a caret line.
 
-    docs/post.md:12:1: error [health/efficacy-statistic] Efficacy figure '87%' has no citation
+    docs/post.md:12:1: error [evidence/efficacy-statistic] Efficacy figure '87%' has no citation
       | 87% of our clients report improvement within four weeks.
       | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
       = help: Cite the source of the figure in the same sentence, or remove it.
@@ -15,7 +15,7 @@ import click
 
 from ..findings import FileResult, Finding, Summary
 from . import Formatter
-from ._common import one_line
+from .common import one_line
 
 SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 MAX_CONTEXT = 140

@@ -135,7 +135,7 @@ class Rule:
             self.prepare(nlp)
             self._prepared_for = nlp
 
-    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:  # pragma: no cover
+    def check(self, analyzed: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:  # pragma: no cover
         """The rule's hits in ``adoc``, matching only inside ``scope``."""
         raise NotImplementedError
 
@@ -158,13 +158,13 @@ class AnalyzedDocument:
     analysis: Any
 
 
-def make_hit(an, s: int, e: int, report: str, values: dict | None = None) -> Hit:
+def make_hit(analysis, s: int, e: int, report: str, values: dict | None = None) -> Hit:
     """The hit for token span ``[s, e)``: the span itself (``report: match``) or its whole
     sentence (``report: sentence``), with the ``{match}`` and ``{sentence}`` placeholders."""
-    sa, sb = an.char_span(*an.sentence_of(s))
-    ma, mb = an.char_span(s, e)
+    sa, sb = analysis.char_span(*analysis.sentence_of(s))
+    ma, mb = analysis.char_span(s, e)
     a, b = (sa, sb) if report == "sentence" else (ma, mb)
-    vals = {"match": an.text[ma:mb], "sentence": an.text[sa:sb]}
+    vals = {"match": analysis.text[ma:mb], "sentence": analysis.text[sa:sb]}
     if values:
         vals.update(values)
     return Hit(a, b, sa, sb, vals)

@@ -10,7 +10,7 @@ sentences that have one.
 """
 from __future__ import annotations
 
-from ..nlp.analysis import cl as _cl
+from ..nlp.analysis import analysis_of
 
 import itertools
 import threading
@@ -69,17 +69,17 @@ class MatcherHub:
 
     def matches(self, doc, key: str, scope) -> list[tuple[int, int]]:
         """Token spans of the matches of ``key`` in ``doc``, inside ``scope`` (None: all)."""
-        an = _cl(doc)
+        analysis = analysis_of(doc)
         memo_key = (self.id, None if scope is None else tuple(scope))
-        memo = an.matches.get(memo_key)
+        memo = analysis.matches.get(memo_key)
         if memo is None or memo.get("_version") != self.version:
-            memo = an.matches[memo_key] = self._run(doc, an, scope)
+            memo = analysis.matches[memo_key] = self._run(doc, analysis, scope)
             memo["_version"] = self.version
         return memo.get(key, [])
 
-    def _run(self, doc, an, scope) -> dict:
+    def _run(self, doc, analysis, scope) -> dict:
         strings = doc.vocab.strings
-        sent_of = an.sentence_of
+        sent_of = analysis.sentence_of
         groups: dict = {}
 
         def add(mid: int, s: int, e: int) -> None:
@@ -98,8 +98,8 @@ class MatcherHub:
             # A match lies inside one sentence and contains one of the words: only the sentences
             # that have one of them (and are in scope) can hold a match.
             ranges = []
-            for k in an.sentences_with(self.pattern_words):
-                a, b = an.sents[k]
+            for k in analysis.sentences_with(self.pattern_words):
+                a, b = analysis.sents[k]
                 if scope is not None and not any(x <= a < y for x, y in scope):
                     continue
                 if ranges and ranges[-1][1] == a:

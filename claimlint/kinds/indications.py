@@ -213,23 +213,23 @@ class IndicationsRule(Rule):
         keep = set(longest([(s, e) for s, e, _ in raw]))
         return sorted((s, e, k) for s, e, k in raw if (s, e) in keep)
 
-    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
-        doc, an = adoc.doc, adoc.analysis
+    def check(self, analyzed: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
+        doc, analysis = analyzed.doc, analyzed.analysis
         if self.disclosure.matches(doc, scope):
             return
-        skipped = {an.sentence_of(s) for s, _ in self.skip.matches(doc, scope)} if self.skip else set()
+        skipped = {analysis.sentence_of(s) for s, _ in self.skip.matches(doc, scope)} if self.skip else set()
         # Drugs and conditions are looked for in the whole document: a pairing may join a drug
         # in one block with a condition in another.
         drugs = [(s, e, self.drugs[int(i)]) for s, e, i in self._find(self._drug_matcher, doc)
-                 if an.sentence_of(s) not in skipped and not an.negated(s, e)]
+                 if analysis.sentence_of(s) not in skipped and not analysis.negated(s, e)]
         conds = [(s, e, key) for s, e, key in self._find(self._cond_matcher, doc)
-                 if an.sentence_of(s) not in skipped]
+                 if analysis.sentence_of(s) not in skipped]
         if not drugs and not conds:
             return
         approvals: dict[tuple[int, int], set[str]] = {}  # by sentence: what its drugs are approved for
         for s, _, d in drugs:
-            approvals.setdefault(an.sentence_of(s), set()).update(d.approved)
-        context = {an.sentence_of(s) for s, _ in self.context.matches(doc, scope)} \
+            approvals.setdefault(analysis.sentence_of(s), set()).update(d.approved)
+        context = {analysis.sentence_of(s) for s, _ in self.context.matches(doc, scope)} \
             if self.context is not None and conds else set()
         # By substance: "compounded semaglutide" and "Wegovy" count together.
         mentions: dict[str, int] = {}
@@ -238,18 +238,18 @@ class IndicationsRule(Rule):
         for s, e, drug in drugs:
             if drug.status != "approved":
                 continue
-            sent = an.sentence_of(s)
+            sent = analysis.sentence_of(s)
             near = approvals.get(sent, set())
             promoted = mentions[_substance(drug.name)] >= self.min_mentions
             for cs, ce, key in conds:
-                csent = an.sentence_of(cs)
+                csent = analysis.sentence_of(cs)
                 in_context = self.context is None or csent in context
                 if csent != sent and (self.pairing == "sentence" or not in_context or not promoted):
                     continue
                 if key in drug.approved or key in near or key in approvals.get(csent, set()):
                     continue
-                condition = an.text[an.starts[cs]:an.ends[ce - 1]]
-                yield make_hit(an, s, e, self.report, {"drug": an.text[slice(*an.char_span(s, e))],
+                condition = analysis.text[analysis.starts[cs]:analysis.ends[ce - 1]]
+                yield make_hit(analysis, s, e, self.report, {"drug": analysis.text[slice(*analysis.char_span(s, e))],
                                                        "condition": condition,
                                                        "source": drug.source})
                 return

@@ -48,8 +48,8 @@ class RequiresRule(Rule):
         self.when.prepare(nlp)
         self.require.prepare(nlp)
 
-    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
-        doc = adoc.doc
+    def check(self, analyzed: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
+        doc = analyzed.doc
         # The requirement is usually met: look for it first, before what triggers it.
         if self.require.any_match(doc, scope):
             return
@@ -57,5 +57,5 @@ class RequiresRule(Rule):
         if not found:
             return
         s, e = found[0]
-        trigger = adoc.analysis.text[slice(*adoc.analysis.char_span(s, e))]
-        yield make_hit(adoc.analysis, s, e, self.report, {"trigger": trigger})
+        trigger = analyzed.analysis.text[slice(*analyzed.analysis.char_span(s, e))]
+        yield make_hit(analyzed.analysis, s, e, self.report, {"trigger": trigger})

@@ -66,8 +66,8 @@ class SentenceRule(Rule):
         """Token spans (and message values) of this rule's raw matches."""
         raise NotImplementedError
 
-    def check(self, adoc: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
-        doc, an = adoc.doc, adoc.analysis
+    def check(self, analyzed: AnalyzedDocument, scope: Scope) -> Iterator[Hit]:
+        doc, analysis = analyzed.doc, analyzed.analysis
         cands = self.candidates(doc, scope)
         if not cands:
             return
@@ -77,11 +77,11 @@ class SentenceRule(Rule):
         reported: set[tuple[int, int]] = set()
         for s, e in kept:
             if self.report == "sentence":
-                sentence = an.sentence_of(s)
+                sentence = analysis.sentence_of(s)
                 if sentence in reported:
                     continue
                 reported.add(sentence)
-            yield make_hit(an, s, e, self.report, values_of[(s, e)])
+            yield make_hit(analysis, s, e, self.report, values_of[(s, e)])
 
 
 class TermsRule(SentenceRule):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..nlp.analysis import cl as _cl
+from ..nlp.analysis import analysis_of
 from ..nlp.markers import NUMBER_WORDS
 from ..prefilter import AnyOf, Trigger
 from ..schema import Opt
@@ -80,8 +80,8 @@ class StatisticRule(SentenceRule):
             self.not_about.prepare(nlp)
 
     def candidates(self, doc, scope):
-        an = _cl(doc)
-        qs = [q for q in an.quantities(scope) if q.kind in self.kinds]
+        analysis = analysis_of(doc)
+        qs = [q for q in analysis.quantities(scope) if q.kind in self.kinds]
         if not qs:
             return []
         outcome_spans = self.outcomes.matches(doc, scope)
@@ -90,9 +90,9 @@ class StatisticRule(SentenceRule):
         excluded = self.not_about.matches(doc, scope) if self.not_about is not None else []
         out = []
         for q in qs:
-            if an.cited(q.start, q.end):
+            if analysis.cited(q.start, q.end):
                 continue  # the number is part of a citation ("PMC1234567")
-            ss, se = an.sentence_of(q.start)
+            ss, se = analysis.sentence_of(q.start)
             if not any(ss <= s and e <= se for s, e in outcome_spans):
                 continue
             w = self.window

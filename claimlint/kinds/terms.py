@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from ..nlp.analysis import cl as _cl
+from ..nlp.analysis import analysis_of
 from ..prefilter import AnyOf, Features
 from ..saferegex import SafeRegex
 from ..schema import Opt, Where, lined, validate_options
@@ -150,7 +150,7 @@ class Terms:
     def _present(self, doc) -> bool:
         """Can the phrases or patterns match at all? (their trigger words are in the text)"""
         own = self.matcher_trigger
-        return own is None or own.test(_cl(doc).features)
+        return own is None or own.test(analysis_of(doc).features)
 
     def any_match(self, doc, scope) -> bool:
         """Is there at least one match? Stops at the first alternative that has one."""
@@ -178,18 +178,18 @@ def regex_token_spans(doc, regexes: list[SafeRegex], scope, with_groups: bool = 
     inside one of them is not hidden by the crossing one. A pattern with anchors (``^``, ``$``) is
     searched sentence by sentence, so that ``^`` means the start of a sentence.
     """
-    an = _cl(doc)
-    text = an.text
+    analysis = analysis_of(doc)
+    text = analysis.text
     out = []
-    ranges = an.char_ranges(scope)
-    lowered = an.lower_text
+    ranges = analysis.char_ranges(scope)
+    lowered = analysis.lower_text
 
     def sentence_range(k: int) -> tuple[int, int]:
-        ss, se = an.sents[k]
-        return an.starts[ss], an.ends[se - 1]
+        ss, se = analysis.sents[k]
+        return analysis.starts[ss], analysis.ends[se - 1]
 
     def keep(rx, base: int, m) -> None:
-        toks = an.tokens_of(base + m.start(), base + m.end())
+        toks = analysis.tokens_of(base + m.start(), base + m.end())
         if toks is None:
             return
         if with_groups:
@@ -201,18 +201,18 @@ def regex_token_spans(doc, regexes: list[SafeRegex], scope, with_groups: bool = 
         if rx.literals is not None and not any(lit in lowered for lit in rx.literals):
             continue  # the text lacks every fixed part of the pattern: it cannot match
         if rx.anchored:
-            sents = [k for k, (ss, _) in enumerate(an.sents)
-                     if any(a <= an.starts[ss] < b for a, b in ranges)]
+            sents = [k for k, (ss, _) in enumerate(analysis.sents)
+                     if any(a <= analysis.starts[ss] < b for a, b in ranges)]
         else:
             sents = []
             for a, b in ranges:
                 for m in rx.finditer(text[a:b]):
                     if m.end() <= m.start():
                         continue
-                    toks = an.tokens_of(a + m.start(), a + m.end())
+                    toks = analysis.tokens_of(a + m.start(), a + m.end())
                     if toks is None:
                         continue
-                    first, last = an.sentence_index(toks[0]), an.sentence_index(toks[1] - 1)
+                    first, last = analysis.sentence_index(toks[0]), analysis.sentence_index(toks[1] - 1)
                     if first == last:
                         keep(rx, a, m)
                     else:
@@ -232,18 +232,18 @@ def regex_token_spans(doc, regexes: list[SafeRegex], scope, with_groups: bool = 
 def filter_matches(doc, spans, scope, unless, exceptions=None, if_has=None, unless_has=None):
     """The spans that survive ``unless``, ``except``, ``if-sentence-has``, ``unless-sentence-has``
     (whose terms are looked for inside ``scope``)."""
-    an = _cl(doc)
+    analysis = analysis_of(doc)
     excepted = exceptions.matches(doc, scope) if exceptions is not None else []
     has = if_has.matches(doc, scope) if if_has is not None else None
     hasnt = unless_has.matches(doc, scope) if unless_has is not None else None
     keep = []
     for s, e in spans:
-        if unless and not passes_unless(an, s, e, unless, doc):
+        if unless and not passes_unless(analysis, s, e, unless, doc):
             continue
         if excepted and any(xs < e and s < xe for xs, xe in excepted):
             continue
         if has is not None or hasnt is not None:
-            ss, se = an.sentence_of(s)
+            ss, se = analysis.sentence_of(s)
             if has is not None and not any(ss <= hs and he <= se for hs, he in has):
                 continue
             if hasnt is not None and any(ss <= hs and he <= se for hs, he in hasnt):
@@ -260,14 +260,14 @@ def is_question(doc, ss: int, se: int) -> bool:
     return k >= ss and doc[k].text.endswith("?")
 
 
-def passes_unless(an, s: int, e: int, unless, doc=None) -> bool:
-    if "negated" in unless and an.negated(s, e):
+def passes_unless(analysis, s: int, e: int, unless, doc=None) -> bool:
+    if "negated" in unless and analysis.negated(s, e):
         return False
-    if "hedged" in unless and an.hedged(s, e):
+    if "hedged" in unless and analysis.hedged(s, e):
         return False
     if "cited" in unless or "question" in unless:
-        ss, se = an.sentence_of(s)
-        if "cited" in unless and an.cited(ss, se):
+        ss, se = analysis.sentence_of(s)
+        if "cited" in unless and analysis.cited(ss, se):
             return False
         if "question" in unless and doc is not None and is_question(doc, ss, se):
             return False

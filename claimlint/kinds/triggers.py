@@ -3,17 +3,25 @@ form, and the written words spaCy cuts a token out of) and literal substrings on
 occur, and the finer per-block tests. The pre-filter (:mod:`claimlint.prefilter`) runs them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..nlp.lemmas import forms
 from ..prefilter import AnyOf, trigger_forms, trigger_score
-from ..saferegex import regex_literals
+from ..saferegex import SafeRegex, regex_literals
 from ..words import words_of
 from .token_patterns import WORD_KEYS
 
-if TYPE_CHECKING:
-    from ..saferegex import SafeRegex
-    from .terms import Terms
+
+class Terms(Protocol):
+    """What the derivations read of a term set (:class:`claimlint.kinds.terms.Terms`)."""
+
+    phrases: list[str]
+    match: str
+    patterns: list[list[dict]]
+    regexes: list[SafeRegex]
+    alternatives: list
+    matcher_trigger: AnyOf | None
+    trigger: AnyOf | None
 
 
 def word_triggers(word: str, lemma: bool) -> set[str] | None:
@@ -61,7 +69,7 @@ def pattern_requirements(pat: list[dict]) -> list[set[str]] | None:
     return reqs or None
 
 
-def all_requirements(terms: "Terms") -> list[list[set[str]]] | None:
+def all_requirements(terms: Terms) -> list[list[set[str]]] | None:
     """Per phrase and per pattern (of the term set and its alternatives), the word sets a match
     needs every one of; None when some phrase or pattern gives no requirement."""
     out = []
@@ -84,7 +92,7 @@ def all_requirements(terms: "Terms") -> list[list[set[str]]] | None:
     return out
 
 
-def all_regexes(terms: "Terms") -> list[SafeRegex]:
+def all_regexes(terms: Terms) -> list[SafeRegex]:
     """The regexes of ``terms`` and of its alternatives."""
     return list(terms.regexes) + [rx for alt in terms.alternatives for rx in all_regexes(alt)]
 
@@ -95,7 +103,7 @@ def all_regexes(terms: "Terms") -> list[SafeRegex]:
 # It holds for a block when, for some entry of "words", the block has a word of each of its sets,
 # or when "regex" is true and one of the rule's regexes matches in the block.
 
-def terms_filter_spec(terms: "Terms") -> dict | None:
+def terms_filter_spec(terms: Terms) -> dict | None:
     """The block-filter spec of ``terms``: the trigger asks for one word of a phrase or pattern,
     this asks for all of them ("most" *and* "notice" for "most patients notice"), and runs the
     regexes. None when no such test can be derived."""
@@ -194,7 +202,7 @@ def pattern_words(pat: list[dict]) -> set[str] | None:
     return max(reqs, key=trigger_score) if reqs else None
 
 
-def matcher_trigger(terms: "Terms") -> AnyOf | None:
+def matcher_trigger(terms: Terms) -> AnyOf | None:
     """What the phrases and token patterns of ``terms`` need (None: they could match anywhere)."""
     words: set[str] = set()
     subs: set[str] = set()
@@ -215,7 +223,7 @@ def matcher_trigger(terms: "Terms") -> AnyOf | None:
     return AnyOf(frozenset(words), frozenset(subs))
 
 
-def terms_trigger(terms: "Terms") -> AnyOf | None:
+def terms_trigger(terms: Terms) -> AnyOf | None:
     """What a text must have for any part of ``terms`` (and its alternatives) to match."""
     own = terms.matcher_trigger
     if own is None:

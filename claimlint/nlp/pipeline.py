@@ -18,7 +18,7 @@ Components, in order:
 ``claimlint_context``
     NegEx/ConText-style negation scopes and hedge cues, bounded by the sentence.
 
-Each component writes into one :class:`Analysis` object per document (``doc._.cl``); rules read it
+Each component writes into one :class:`Analysis` object per document (``doc._.claimlint``); rules read it
 through its methods and the token extensions ``negated``, ``hedged`` and ``citation``. Quantities
 (percentages, fractions, ``N in M``, multipliers, proportion words) are found on demand, only in
 the token ranges a rule about numbers asks for (:meth:`Analysis.quantities`).
@@ -87,16 +87,16 @@ class Analysis:
 
     @classmethod
     def of(cls, doc: Doc) -> Analysis:
-        an = cls(len(doc))
-        block = doc._.cl_block
+        analysis = cls(len(doc))
+        block = doc._.claimlint_block
         # Doc.text rebuilds the text token by token; the block the Doc was made from has it.
-        text = an.text = block.text if block is not None else doc.text
+        text = analysis.text = block.text if block is not None else doc.text
         if len(doc):
             arr = doc.to_array([IDX, LENGTH])
-            an.starts = arr[:, 0].tolist()
-            an.ends = (arr[:, 0] + arr[:, 1]).tolist()
-            an.lower = [text[a:b].lower() for a, b in zip(an.starts, an.ends)]
-        return an
+            analysis.starts = arr[:, 0].tolist()
+            analysis.ends = (arr[:, 0] + arr[:, 1]).tolist()
+            analysis.lower = [text[a:b].lower() for a, b in zip(analysis.starts, analysis.ends)]
+        return analysis
 
     def char_span(self, s: int, e: int) -> tuple[int, int]:
         """Character offsets of token span ``[s, e)``."""
@@ -201,14 +201,14 @@ class Analysis:
 
 
 def _ensure_extensions() -> None:
-    if not Doc.has_extension("cl"):
-        Doc.set_extension("cl", default=None)
-        Doc.set_extension("cl_block", default=None)
-        Token.set_extension("negated", getter=lambda t: t.doc._.cl is not None
-                            and t.doc._.cl.neg_cue[t.i] >= 0)
-        Token.set_extension("hedged", getter=lambda t: t.doc._.cl is not None and t.doc._.cl.hedge[t.i])
-        Token.set_extension("citation", getter=lambda t: t.doc._.cl is not None
-                            and t.doc._.cl.citation[t.i])
+    if not Doc.has_extension("claimlint"):
+        Doc.set_extension("claimlint", default=None)
+        Doc.set_extension("claimlint_block", default=None)
+        Token.set_extension("negated", getter=lambda t: t.doc._.claimlint is not None
+                            and t.doc._.claimlint.neg_cue[t.i] >= 0)
+        Token.set_extension("hedged", getter=lambda t: t.doc._.claimlint is not None and t.doc._.claimlint.hedge[t.i])
+        Token.set_extension("citation", getter=lambda t: t.doc._.claimlint is not None
+                            and t.doc._.claimlint.citation[t.i])
 
 
 _last: list = [None, None]  # the last (Doc, Analysis) looked up: rules ask for it many times
@@ -217,20 +217,20 @@ _last: list = [None, None]  # the last (Doc, Analysis) looked up: rules ask for 
 def _analysis(doc: Doc) -> Analysis:
     if _last[0] is doc:
         return _last[1]
-    an = doc._.cl
-    if an is None:
-        an = doc._.cl = Analysis.of(doc)
-    _last[0], _last[1] = doc, an
-    return an
+    analysis = doc._.claimlint
+    if analysis is None:
+        analysis = doc._.claimlint = Analysis.of(doc)
+    _last[0], _last[1] = doc, analysis
+    return analysis
 
 
-def cl(doc: Doc) -> Analysis:
+def analysis_of(doc: Doc) -> Analysis:
     """The analysis of a Doc the pipeline has processed."""
     if _last[0] is doc:
         return _last[1]
-    an = doc._.cl
-    _last[0], _last[1] = doc, an
-    return an
+    analysis = doc._.claimlint
+    _last[0], _last[1] = doc, analysis
+    return analysis
 
 
 def _char_to_tokens(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
@@ -264,25 +264,25 @@ def lemmatizer(doc: Doc) -> Doc:
 
 @Language.component("claimlint_citations")
 def citations(doc: Doc) -> Doc:
-    an = _analysis(doc)
-    spans = find_citations(doc._.cl.text)
-    block = doc._.cl_block
+    analysis = _analysis(doc)
+    spans = find_citations(doc._.claimlint.text)
+    block = doc._.claimlint_block
     if block is not None:
         for link in block.links:
             if link.href and not link.href.lower().startswith(CITING_LINK_SCHEMES) and link.href != "#":
                 spans.append((link.start, link.end, "link"))
         for s, e, kind in block.marks:
             if kind == "sup":
-                inner = doc._.cl.text[s:e].strip().strip("[]()")
+                inner = doc._.claimlint.text[s:e].strip().strip("[]()")
                 if inner and all(c.isdigit() or c in ",-\u2013 " for c in inner):
                     spans.append((s, e, "superscript"))
     for a, b, kind in spans:
         toks = _char_to_tokens(doc, a, b)
         if toks is None:
             continue
-        an.citations.append((a, b, kind))
+        analysis.citations.append((a, b, kind))
         for i in range(toks[0], toks[1]):
-            an.citation[i] = True
+            analysis.citation[i] = True
     return doc
 
 
@@ -296,20 +296,20 @@ def sentences(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    an = _analysis(doc)
-    text = doc._.cl.text
-    toks = [text[a:b] for a, b in zip(an.starts, an.ends)]
+    analysis = _analysis(doc)
+    text = doc._.claimlint.text
+    toks = [text[a:b] for a, b in zip(analysis.starts, analysis.ends)]
     starts = [False] * n
     starts[0] = True
-    block = doc._.cl_block
+    block = doc._.claimlint_block
     forced: set[int] = set()  # first tokens of joined blocks: nothing before them runs on
     if block is not None and block.breaks:
         for br in block.breaks:
-            k = bisect.bisect_left(an.starts, br)
+            k = bisect.bisect_left(analysis.starts, br)
             if k < n:
                 starts[k] = True
                 forced.add(k)
-    cit = an.citation
+    cit = analysis.citation
     i = 0
     while i < n:
         if toks[i] in _TERMINAL and not cit[i]:
@@ -334,7 +334,7 @@ def sentences(doc: Doc) -> Doc:
             continue
         i += 1
     bounds = [k for k in range(n) if starts[k]] + [n]
-    an.sents = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+    analysis.sents = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
     flags = numpy.full((n, 1), -1, dtype="int64")
     flags[[k for k in range(n) if starts[k]], 0] = 1
     doc.from_array([SENT_START], flags.view("uint64"))
@@ -368,9 +368,9 @@ _CLAUSE_BREAK = {";", ":", "\u2014", "but", "however", "although", "though", "wh
 
 @Language.component("claimlint_context")
 def context(doc: Doc) -> Doc:
-    an = _analysis(doc)
-    lower = an.lower
-    for s, e in an.sents:
+    analysis = _analysis(doc)
+    lower = analysis.lower
+    for s, e in analysis.sents:
         # Negation.
         i = s
         while i < e:
@@ -384,7 +384,7 @@ def context(doc: Doc) -> Doc:
                 if w == "no" and nxt in ("one", "1") and i + 2 < e and lower[i + 2] in ("else",):
                     i += 1
                     continue
-                an.is_neg_cue[i] = True
+                analysis.is_neg_cue[i] = True
                 k = i + 1
                 stop = min(e, i + 1 + _NEG_WINDOW)
                 while k < stop:
@@ -392,8 +392,8 @@ def context(doc: Doc) -> Doc:
                         break
                     if lower[k] == "," and k + 1 < e and lower[k + 1] in _NEW_CLAUSE:
                         break  # "not a cure, it is a tool"; a list ("diagnose, treat, cure") goes on
-                    if an.neg_cue[k] < 0:
-                        an.neg_cue[k] = i
+                    if analysis.neg_cue[k] < 0:
+                        analysis.neg_cue[k] = i
                     k += 1
             i += 1
         # Hedges: a strong cue hedges its clause.
@@ -402,14 +402,14 @@ def context(doc: Doc) -> Doc:
             if k == e or lower[k] in _CLAUSE_BREAK:
                 if any(lower[m] in HEDGE_STRONG for m in range(clause_start, k)):
                     for m in range(clause_start, k):
-                        an.hedge[m] = True
+                        analysis.hedge[m] = True
                 clause_start = k + 1
         # "results vary", "not everyone", "individual results" hedge the whole sentence.
-        text = doc._.cl.text[an.starts[s]:an.ends[e - 1]].lower()
+        text = doc._.claimlint.text[analysis.starts[s]:analysis.ends[e - 1]].lower()
         if ("results vary" in text or "results may vary" in text or "not everyone" in text
                 or "individual results" in text or "results differ" in text):
             for m in range(s, e):
-                an.hedge[m] = True
+                analysis.hedge[m] = True
     return doc
 
 
@@ -481,5 +481,5 @@ def get_pipeline(model: str | None = None) -> Language:
 def analyse(nlp: Language, block) -> Doc:
     """Run the pipeline over one block (a document's blocks joined by ``join_blocks``)."""
     doc = nlp.make_doc(block.text)
-    doc._.cl_block = block
+    doc._.claimlint_block = block
     return nlp(doc)

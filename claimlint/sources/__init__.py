@@ -22,8 +22,6 @@ from .text import read_text
 MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 DOCX_EXTS = {".docx"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
-TEXT_EXTS = {".txt", ".text"}
-DEFAULT_EXTENSIONS = (".md", ".markdown", ".html", ".htm", ".txt")
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
