@@ -23,11 +23,12 @@ checks it (the keys and their meaning are in :data:`claimlint.settings.SPEC`).
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from .errors import ConfigError
 from .schema import lined
-from .yamlutil import LDict, load_yaml
+from .yamlutil import LDict, LList, load_yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,7 +88,10 @@ def read_config(path: str) -> tuple[LDict, str, str]:
         line = _toml_section_line(path)
         if not isinstance(section, dict):
             raise ConfigError("[tool.claimlint] must be a table of settings", display, line)
-        raw = lined(section, line)
+        try:
+            raw = _toml_lined(section, path, line)
+        except RecursionError:
+            raise ConfigError("[tool.claimlint] is nested too deeply", display, line) from None
     else:
         try:
             with open(path, encoding="utf-8-sig") as fh:
@@ -100,6 +104,64 @@ def read_config(path: str) -> tuple[LDict, str, str]:
         if not isinstance(raw, LDict):
             raise ConfigError("the configuration must be a mapping", display, 1)
     return raw, display, root
+
+
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_TOML_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+
+
+def _toml_lined(section: dict, path: str, line: int) -> LDict:
+    """``[tool.claimlint]`` with the line of each key (and of each ``[[tool.claimlint.overrides]]``
+    table and its keys), so an error names the line of the value, not the table's header."""
+    raw = lined(section, line)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return raw
+    table: tuple[str, int] | None = None  # the current table's name, and its item number
+    counts: dict[str, int] = {}
+    for no, text in enumerate(lines, 1):
+        head = _TOML_HEADER.match(text)
+        if head:
+            name = head.group(2).replace(" ", "").replace('"', "")
+            if head.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+            table = (name, counts.get(name, 0))
+            if name.startswith("tool.claimlint.") and head.group(1) == "[[":
+                key = name[len("tool.claimlint."):]
+                items = raw.get(key)
+                if isinstance(items, list) and table[1] < len(items):
+                    items.lines[table[1]] = no
+                    if isinstance(items[table[1]], LDict):
+                        items[table[1]].line = no
+            continue
+        m = _TOML_KEY.match(text)
+        if not m or table is None:
+            continue
+        key = m.group(1).strip("\"'")
+        parent = None
+        if table[0] == "tool.claimlint":
+            parent = raw
+        elif table[0].startswith("tool.claimlint."):
+            parent = raw.get(table[0][len("tool.claimlint."):])
+            if isinstance(parent, list) and table[1] < len(parent):
+                parent = parent[table[1]]
+        if isinstance(parent, LDict) and key in parent:
+            parent.lines[key] = no
+            _place(parent[key], no)  # an inline value is on its key's line
+    return raw
+
+
+def _place(value, line: int) -> None:
+    if isinstance(value, LDict):
+        value.line, value.lines = line, {k: line for k in value}
+        for v in value.values():
+            _place(v, line)
+    elif isinstance(value, LList):
+        value.line, value.lines = line, [line] * len(value)
+        for v in value:
+            _place(v, line)
 
 
 def _toml_section_line(path: str) -> int:

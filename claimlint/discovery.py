@@ -1,8 +1,19 @@
 """Which files a run checks: the paths named on the command line, and the files inside the
-folders named, filtered by the settings' ``include`` and ``exclude`` globs."""
+folders named, filtered by the settings' ``include`` and ``exclude`` globs and by ``.gitignore``.
+
+A checked-out repository is untrusted input, so the walk of a folder:
+
+* never leaves it: a symbolic link (to a file or a folder) whose target lies outside the folder
+  named is not followed (a file named on the command line is checked wherever it points);
+* ignores what git ignores (``.gitignore`` files from the repository's top down to each folder,
+  and ``.git/info/exclude``), unless ``respect-gitignore: false``;
+* visits each real folder once (link loops end) and never recurses (any depth is fine);
+* leaves devices, FIFOs and sockets to the reader, which refuses them with a clear message.
+"""
 from __future__ import annotations
 
 import os
+import stat
 from typing import Iterator
 
 import pathspec
@@ -31,6 +42,73 @@ def clean_path(path: str) -> str:
     return p.replace(os.sep, "/") if os.sep != "/" else p
 
 
+def _inside(real: str, top: str) -> bool:
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _read_ignore_file(path: str) -> pathspec.GitIgnoreSpec | None:
+    """The rules of one ignore file; None when it is absent, unreadable or not usable (a broken
+    ignore file ignores nothing rather than stopping the run)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read(1_000_000).splitlines()
+        return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    except (OSError, ValueError, Exception):  # pathspec may raise on a malformed pattern
+        return None
+
+
+class GitIgnore:
+    """The ``.gitignore`` rules that apply below a repository's top folder, read as the walk
+    reaches each folder. A deeper file's rule wins over a shallower one, as in git."""
+
+    def __init__(self, top: str):
+        self.top = top
+        self._by_dir: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._by_dir["\0info"] = _read_ignore_file(os.path.join(top, ".git", "info", "exclude"))
+
+    @staticmethod
+    def find_top(folder: str) -> str | None:
+        """The top folder of the git repository holding ``folder`` (None: not in one)."""
+        d = os.path.abspath(folder)
+        while True:
+            if os.path.exists(os.path.join(d, ".git")):
+                return d
+            parent = os.path.dirname(d)
+            if parent == d:
+                return None
+            d = parent
+
+    def _spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
+        if folder not in self._by_dir:
+            self._by_dir[folder] = _read_ignore_file(os.path.join(folder, ".gitignore"))
+        return self._by_dir[folder]
+
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        """Is ``path`` (absolute, below the top) ignored?"""
+        rel = os.path.relpath(path, self.top)
+        if rel.startswith(".."):
+            return False
+        parts = rel.split(os.sep)
+        verdict = None
+        info = self._by_dir["\0info"]
+        if info is not None:
+            got = info.check_file(rel.replace(os.sep, "/") + ("/" if is_dir else "")).include
+            if got is not None:
+                verdict = got
+        folder = self.top
+        for i in range(len(parts)):
+            spec = self._spec(folder)
+            if spec is not None:
+                sub = "/".join(parts[i:]) + ("/" if is_dir else "")
+                got = spec.check_file(sub).include
+                if got is not None:
+                    verdict = got
+            folder = os.path.join(folder, parts[i])
+        return bool(verdict)
+
+
 class FileFinder:
     """Finds the files to check under the settings' root, include and exclude globs."""
 
@@ -38,6 +116,7 @@ class FileFinder:
         self.root = settings.root
         self.exclude = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE + settings.exclude)
         self.include = pathspec.GitIgnoreSpec.from_lines(settings.include)
+        self.respect_gitignore = settings.respect_gitignore
 
     def relpath(self, path: str) -> str:
         """A path relative to the settings' root, for include, exclude and override globs."""
@@ -86,40 +165,63 @@ class FileFinder:
             yield display, None
 
     def _walk(self, top: str, seen: set[str]) -> Iterator[tuple[str, str | None]]:
-        errors: list[tuple[str, str]] = []
+        real_top = os.path.realpath(top)
+        ignore = None
+        if self.respect_gitignore:
+            repo = GitIgnore.find_top(real_top)
+            ignore = GitIgnore(repo) if repo is not None else None
         visited: set[tuple[int, int]] = set()
-
-        def onerror(exc: OSError) -> None:
-            errors.append((clean_path(exc.filename or top), exc.strerror or str(exc)))
-
         found: list[tuple[str, str | None]] = []
-        for dirpath, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=True):
+        stack = [top]
+        while stack:
+            folder = stack.pop()
             try:
-                st = os.stat(dirpath)
-                key = (st.st_dev, st.st_ino)
-            except OSError:
-                key = None
-            if key is not None:
-                if key in visited:
-                    dirnames[:] = []
+                st = os.stat(folder)
+            except OSError as exc:
+                found.append((clean_path(folder), exc.strerror or str(exc)))
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                found.append((clean_path(folder), exc.strerror or str(exc)))
+                continue
+            subfolders = []
+            for entry in entries:
+                full = os.path.join(folder, entry.name)
+                try:
+                    is_link = entry.is_symlink()
+                    is_dir = entry.is_dir()  # follows a link
+                except OSError:
                     continue
-                visited.add(key)
-            dirnames[:] = sorted(d for d in dirnames
-                                 if not self.excluded(os.path.join(dirpath, d), True))
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
+                real = None
+                if is_link:
+                    real = os.path.realpath(full)
+                    if not _inside(real, real_top):
+                        continue  # a link out of the folder being checked is never followed
+                if is_dir:
+                    if self.excluded(full, True):
+                        continue
+                    if ignore is not None and ignore.ignored(real or os.path.abspath(full), True):
+                        continue
+                    subfolders.append(full)
+                    continue
                 rel = self.relpath(full)
                 if not self.include.match_file(rel) or self.exclude.match_file(rel):
                     continue
-                if not os.path.exists(full):
+                if ignore is not None and ignore.ignored(os.path.abspath(full), False):
+                    continue
+                if is_link and not os.path.exists(full):
                     found.append((clean_path(full), "broken symbolic link"))
                     continue
-                real = os.path.realpath(full)
+                real = real or os.path.realpath(full)
                 if real in seen:
                     continue
                 seen.add(real)
                 found.append((clean_path(full), None))
-        for path, msg in errors:
-            found.append((path, msg))
+            stack.extend(reversed(subfolders))
         found.sort(key=lambda x: x[0])
         yield from found

@@ -44,6 +44,12 @@ def _blank_placeholders(template: str) -> str:
     return re.sub(r"\{(\w+)\}", "…", template)
 
 
+def finds(message: str, width: int = 70) -> str:
+    """A rule's message template as a one-line description ("'…' promises a cure")."""
+    text = " ".join(_blank_placeholders(message).split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def explain_text(rule) -> str:
     """The text ``claimlint explain RULE`` prints: what the rule finds, why it matters, the
     regulation, how to fix it, its examples and where it is defined."""

@@ -90,6 +90,7 @@ class FileResult:
     errors: list[FileError] = field(default_factory=list)
     document: Any = None  # the Document, for reports and fixes (may be dropped to save memory)
     digest: str = ""      # sha256 of the bytes that were checked, so a fix can refuse a changed file
+    file: str | None = None  # the path the bytes were read from (None: a text, or stdin)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
 from .packs import Pack, default_pack_names, load_pack
 from .prefilter import Prefilter
-from .saferegex import RegexTimeout
+from .saferegex import RegexTimeout, budget_for, regex_budget
 from .schema import did_you_mean
 from .settings import Settings
 
@@ -78,7 +78,7 @@ class Linter:
             names[pack.name] = pack.path
             self.packs.append(pack)
         self.rules: list[Rule] = [r for p in self.packs for r in p.rules]
-        self._check_selectors(settings.select or (), "select")
+        self._check_selectors(settings.select or (), "select", globs_must_match=True)
         self._check_selectors(settings.ignore, "ignore")
         for o in settings.overrides:
             self._check_selectors(o.select or (), "overrides: select")
@@ -115,11 +115,20 @@ class Linter:
                 return r
         return None
 
-    def _check_selectors(self, sels, where: str) -> None:
+    def _check_selectors(self, sels, where: str, globs_must_match: bool = False) -> None:
+        """An id, pack or category that names nothing is a mistake; so is a ``select`` glob that
+        matches no rule (the run would check nothing). An ``ignore`` glob may match nothing: a
+        pack may not be installed everywhere."""
         from .suppressions import META_RULES
 
         for sel in sels:
-            if selectors.is_glob(sel) or sel in META_RULES or sel == "claimlint":
+            if sel in META_RULES or sel == "claimlint":
+                continue
+            if selectors.is_glob(sel):
+                if globs_must_match and not any(_selects(sel, r) for r in self.rules) \
+                        and not any(selectors.id_matches(sel, m) for m in META_RULES):
+                    raise UsageError(f"{where}: {sel!r} matches no rule; the packs are "
+                                     f"{', '.join(p.name for p in self.packs)}")
                 continue
             if not any(_selects(sel, r) for r in self.rules):
                 known = [r.meta.id for r in self.rules] + [p.name for p in self.packs]
@@ -213,17 +222,28 @@ class Linter:
                 yield self.check_stdin(stdin_filename, keep_documents)
             elif results is not None:
                 result = next(results)
-                if keep_documents and not result.errors:
-                    # Workers send findings only; the document is re-read here (no NLP needed).
-                    try:
-                        result.document = sources.load(path, path, self.settings.max_bytes)
-                    except InputError:
-                        pass
+                if keep_documents and result.digest:
+                    self._reattach(result, path)
                 yield result
             else:
                 yield self.check_file(path, keep_document=keep_documents)
         if progress is not None:
             progress(len(found), len(found))
+
+    def _reattach(self, result: FileResult, path: str) -> None:
+        """Give a worker's result its document (workers send findings only; reading again needs
+        no NLP), provided the file still holds the bytes that were checked: fixes and reports
+        place findings by offsets into those bytes."""
+        try:
+            doc = sources.load(path, result.path, self.settings.max_bytes)
+        except InputError:
+            return
+        if doc.digest and doc.digest != result.digest:
+            result.errors.append(FileError(result.path, "changed while it was being checked; its "
+                                                        "report shows no text and no fix was made "
+                                                        "(run again)"))
+            return
+        result.document = doc
 
     def check_stdin(self, filename: str | None, keep_document: bool = False) -> FileResult:
         display = filename or "<stdin>"
@@ -234,6 +254,7 @@ class Linter:
                    use_cache: bool = True) -> FileResult:
         """Check one file (or ``data``, the bytes of a file named ``path``)."""
         display = display_path(path)
+        on_disk = path if data is None else None
         try:
             if data is None:
                 data = sources.read_bytes(path, display, self.settings.max_bytes)
@@ -243,7 +264,8 @@ class Linter:
                 key = self.cache.key(data, self._rules_signature(rules), sources.format_for(path))
                 cached = self.cache.get(key, display)
                 if cached is not None:
-                    result = FileResult(display, findings=cached)
+                    result = FileResult(display, findings=cached, file=on_disk,
+                                        digest=hashlib.sha256(data).hexdigest())
                     if keep_document:
                         result.document = sources.load(path, display, data=data)
                     return result
@@ -265,6 +287,7 @@ class Linter:
             return FileResult(display, errors=[_internal_error(display, "checking", exc)])
         if key is not None and not result.errors:
             self.cache.put(key, result.findings)
+        result.file = on_disk
         if keep_document:
             result.document = doc
         return result
@@ -329,13 +352,16 @@ class Linter:
         joined = join_blocks([doc.blocks[i] for i in needed])
         spacy_doc = analyse(nlp, joined)
         analyzed = AnalyzedDocument(doc, joined, spacy_doc, spacy_doc._.claimlint)
+        budget = budget_for(len(joined.text))
         findings: list[Finding] = []
         for ar, blocks in plan:
             rule = ar.rule
             try:
                 rule.ensure_prepared(nlp)
                 scope = self._scope(analyzed, needed, blocks)
-                for hit in rule.check(analyzed, scope):
+                with regex_budget(budget):
+                    hits = list(rule.check(analyzed, scope))
+                for hit in hits:
                     findings.append(self._finding(doc, analyzed, ar, hit))
             except RegexTimeout as exc:
                 result.errors.append(FileError(
@@ -430,11 +456,16 @@ def assign_fingerprints(findings: list[Finding]) -> None:
 
     It hashes the rule, the sentence the finding is in and the matched text -- not the line or
     column -- plus a counter for identical sentences in the same file, so it changes only when the
-    sentence itself changes.
+    sentence itself changes. A document-level finding is about the page, not the sentence it is
+    shown at: its fingerprint is the rule's alone, so editing that sentence (or fixing the claim
+    it shows) leaves a baselined page-level finding baselined.
     """
     seen: dict[str, int] = {}
     for f in findings:
-        base = f"{f.rule}\x00{_norm(f.context)}\x00{_norm(f.excerpt)}"
+        if f.scope == "document":
+            base = f"{f.rule}\x00document"
+        else:
+            base = f"{f.rule}\x00{_norm(f.context)}\x00{_norm(f.excerpt)}"
         n = seen.get(base, 0)
         seen[base] = n + 1
         f.fingerprint = hashlib.sha256(f"{base}\x00{n}".encode("utf-8")).hexdigest()[:20]

@@ -2,12 +2,19 @@
 
 Workers are forked from a parent whose pipeline and rules are ready, so they start warm; where
 fork is unavailable each worker builds its own linter from the parent's settings.
+
+A worker the system kills (out of memory, a signal) costs its batch, not the run: the pool is
+started again and the batch retried alone, then file by file; a file that stops a worker twice
+on its own is reported as not checked.
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Any, Iterator, Protocol
 
-from .findings import FileResult
+from .findings import FileError, FileResult
+
+MAX_ATTEMPTS = 2  # a file that stops a worker this many times on its own is not checked
 
 
 class Checker(Protocol):
@@ -38,14 +45,39 @@ def _check(paths: list[str]) -> list[FileResult]:
     return [_worker.check_file(p) for p in paths]
 
 
+def _discard(pool) -> None:
+    """Stop a pool one of whose workers died: waiting for it can hang (its manager thread may
+    never learn that the queue's reader is gone), so its other workers are killed."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+            proc.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+
+
+def _stopped(path: str) -> FileResult:
+    from .discovery import display_path
+
+    shown = display_path(path)
+    return FileResult(shown, errors=[FileError(
+        shown, "the worker process checking it was stopped by the system (out of memory, or a "
+               "signal); not checked")])
+
+
 def check_in_workers(linter: Checker, files: list[str], jobs: int) -> Iterator[FileResult]:
     """Results of ``files`` checked by ``jobs`` worker processes, in order, with a bounded queue.
 
     Files go to the workers in small batches: one task per file costs the parent a round trip per
     file, and on a machine with as many workers as cores the parent's time is taken from them."""
     import multiprocessing
-    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _parent
     try:
@@ -58,18 +90,48 @@ def check_in_workers(linter: Checker, files: list[str], jobs: int) -> Iterator[F
         ctx = multiprocessing.get_context("spawn")
     # Enough batches to keep every worker busy to the end, none larger than 16 files.
     size = max(1, min(16, len(files) // (jobs * 8)))
-    batches = (files[i:i + size] for i in range(0, len(files), size))
-    window = jobs * 4
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init,
-                             initargs=(type(linter), linter.settings, linter.cache is not None)) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_check, batch))
-            if len(pending) >= window:
-                break
-        while pending:
-            results = pending.popleft().result()
-            nxt = next(batches, None)
-            if nxt is not None:
-                pending.append(pool.submit(_check, nxt))
-            yield from results
+    todo: deque[list[str]] = deque(files[i:i + size] for i in range(0, len(files), size))
+    attempts: dict[str, int] = {}
+    solo = False  # after a worker was stopped: the first batch runs alone, so a stop names it
+    while todo:
+        window = 1 if solo else jobs * 4
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init,
+                                   initargs=(type(linter), linter.settings,
+                                             linter.cache is not None))
+        broken = False
+        clean = False  # True once this pool's work ended without an exception
+        try:
+            submitted: deque = deque()  # futures of todo[0], todo[1], ...
+            while todo:
+                while len(submitted) < min(window, len(todo)):
+                    submitted.append(pool.submit(_check, todo[len(submitted)]))
+                results = submitted[0].result()
+                submitted.popleft()
+                todo.popleft()
+                yield from results
+                if solo:
+                    break  # the batch alone went through: back to the full window
+            clean = True
+        except BrokenProcessPool:
+            broken = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True, cancel_futures=True)
+            else:  # a dead worker, an error or a consumer that stopped early: waiting can hang
+                _discard(pool)
+        if not broken:
+            solo = False
+            continue
+        if not solo:
+            solo = True  # try the first batch again, alone
+            continue
+        batch = todo.popleft()
+        if len(batch) > 1:
+            todo.extendleft(reversed([[p] for p in batch]))  # then file by file
+            continue
+        path = batch[0]
+        attempts[path] = attempts.get(path, 0) + 1
+        if attempts[path] >= MAX_ATTEMPTS:
+            yield _stopped(path)
+        else:
+            todo.appendleft(batch)

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from .nlp.splits import UNITS, WRITTEN
-from .saferegex import RegexTimeout
+from .saferegex import RegexTimeout, budget_for, regex_budget
 from .words import COMMON, WORD
 
 def trigger_forms(word: str) -> frozenset[str] | None:
@@ -363,6 +363,7 @@ class Prefilter:
         rule can fire."""
         every = list(range(len(texts)))
         feats = DocumentFeatures(texts)
+        budget = budget_for(sum(len(t) for t in texts))
         out = []
         for item in active:
             t = self.triggers(item.rule)
@@ -372,7 +373,8 @@ class Prefilter:
             test = self.block_filter(item.rule) if blocks else None
             if test is not None:
                 try:
-                    blocks = [i for i in blocks if test(feats.features[i])]
+                    with regex_budget(budget):
+                        blocks = [i for i in blocks if test(feats.features[i])]
                 except RegexTimeout:
                     pass  # every block stays: the rule reports the pattern when it runs
             if blocks:

@@ -4,12 +4,46 @@ pre-filter needs to know of a pattern: the literal texts one of which every matc
 from __future__ import annotations
 
 import re
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import regex as re_engine
 
 from .words import COMMON
 
 REGEX_TIMEOUT = 0.25  # seconds per search; a rule over it is reported and stopped for the file
+# A rule's searches in one document share a budget too: a pattern searched sentence by sentence
+# could otherwise take 0.25 s many thousand times. Seconds, plus more for a longer text.
+REGEX_BUDGET = 2.0
+REGEX_BUDGET_PER_100K_CHARS = 0.5
+
+_local = threading.local()
+
+
+def budget_for(chars: int) -> float:
+    """The regex budget of one rule on a text of ``chars`` characters."""
+    return REGEX_BUDGET + REGEX_BUDGET_PER_100K_CHARS * chars / 100_000
+
+
+@contextmanager
+def regex_budget(seconds: float) -> Iterator[None]:
+    """Within this block, every search of every :class:`SafeRegex` (in this thread) draws on one
+    budget of ``seconds``; when it is spent, a search raises :class:`RegexTimeout`."""
+    outer = getattr(_local, "deadline", None)
+    _local.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _local.deadline = outer
+
+
+def _timeout() -> float:
+    deadline = getattr(_local, "deadline", None)
+    if deadline is None:
+        return REGEX_TIMEOUT
+    return min(REGEX_TIMEOUT, deadline - time.monotonic())
 
 
 class RegexTimeout(Exception):
@@ -67,14 +101,20 @@ class SafeRegex:
         return self._compiled if self._compiled is not None else self._compile()
 
     def finditer(self, text: str):
+        timeout = _timeout()
+        if timeout <= 0:
+            raise RegexTimeout(self.pattern)
         try:
-            return list(self.compiled.finditer(text, timeout=REGEX_TIMEOUT))
+            return list(self.compiled.finditer(text, timeout=timeout))
         except TimeoutError:
             raise RegexTimeout(self.pattern) from None
 
     def search(self, text: str):
+        timeout = _timeout()
+        if timeout <= 0:
+            raise RegexTimeout(self.pattern)
         try:
-            return self.compiled.search(text, timeout=REGEX_TIMEOUT)
+            return self.compiled.search(text, timeout=timeout)
         except TimeoutError:
             raise RegexTimeout(self.pattern) from None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
@@ -41,6 +42,8 @@ SPEC = {
     "fail-on": Opt("enum", default="error", choices=FAIL_ON, help="lowest severity that fails"),
     "include": Opt("strlist", default=None, help="file globs checked inside directories"),
     "exclude": Opt("strlist", default=[], help="globs never checked (added to the defaults)"),
+    "respect-gitignore": Opt("bool", default=True,
+                             help="skip what .gitignore ignores when walking folders"),
     "overrides": Opt("any", default=[], help="per-path select/ignore/severity"),
     "model": Opt("str", default=None, help="an installed spaCy pipeline to use"),
     "max-file-size": Opt("float", default=20.0, help="megabytes; larger files are not checked"),
@@ -70,6 +73,18 @@ def _severities(value: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> 
         return ()
     items = value.items() if isinstance(value, Mapping) else value
     return tuple((str(k), v) for k, v in items)
+
+
+def glob_problem(pattern: str) -> str | None:
+    """Why a file glob (gitignore syntax, as include, exclude and overrides use) cannot be used,
+    or None."""
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern]).match_file("probe/x.md")
+    except Exception as exc:  # pathspec raises re.error, its own errors, ValueError ...
+        return re.sub(r" at position \d+", "", str(exc)) or type(exc).__name__
+    return None
 
 
 def is_pack_path(ref: str) -> bool:
@@ -113,6 +128,7 @@ class Settings:
     overrides: tuple[Override, ...] = ()
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True                # skip what git ignores inside folders
     fail_on: str = "error"
     model: str | None = None
     max_file_size: float = 20.0                   # megabytes
@@ -148,6 +164,12 @@ class Settings:
             raise bad("max-file-size must be a number of megabytes more than 0")
         if self.jobs is not None and self.jobs < 1:
             raise bad("jobs must be 1 or more")
+        for name, globs in (("include", self.include), ("exclude", self.exclude),
+                            *(("overrides: files", o.files) for o in self.overrides)):
+            for g in globs:
+                problem = glob_problem(g)
+                if problem:
+                    raise bad(f"{name}: {g!r} is not a valid file pattern ({problem})")
 
     @property
     def max_bytes(self) -> int:
@@ -183,6 +205,8 @@ class Settings:
                 raw[dashed] = raw.pop(key)
                 raw.lines[dashed] = raw.lines.pop(key, raw.line)
         vals = validate_options(raw, SPEC, where)
+        for key in ("include", "exclude"):
+            _check_globs(vals[key] or (), raw.get(key), key, where, raw.line_of(key))
 
         def path(key: str) -> str | None:
             return os.path.join(root, vals[key]) if vals[key] else None
@@ -199,6 +223,8 @@ class Settings:
             o = validate_options(item, OVERRIDE_SPEC, Where(source, item.line or line,
                                                             error_class=ConfigError),
                                  context="overrides: ")
+            _check_globs(o["files"], item.get("files"), "overrides: files", where,
+                         item.line_of("files"))
             overrides.append(Override(o["files"], o["select"], o["ignore"],
                                       _severity_table(o["severity"], where, item.line_of("severity"))))
         if vals["jobs"] is not None and vals["jobs"] < 1:
@@ -215,7 +241,8 @@ class Settings:
             severity=_severity_table(vals["severity"], where, raw.line_of("severity")),
             overrides=overrides,
             include=vals["include"] if vals["include"] is not None else DEFAULT_INCLUDE,
-            exclude=vals["exclude"], fail_on=vals["fail-on"], model=vals["model"],
+            exclude=vals["exclude"], respect_gitignore=vals["respect-gitignore"],
+            fail_on=vals["fail-on"], model=vals["model"],
             max_file_size=size, baseline=path("baseline"), cache=vals["cache"],
             cache_dir=path("cache-dir"), jobs=vals["jobs"],
         )
@@ -255,6 +282,14 @@ class Settings:
         if exclude:
             changes["exclude"] = self.exclude + tuple(exclude)
         return replace(self, **changes) if changes else self
+
+
+def _check_globs(globs, raw, name: str, where: Where, line: int) -> None:
+    for i, g in enumerate(globs):
+        problem = glob_problem(g)
+        if problem:
+            gline = raw.line_of(i) if hasattr(raw, "line_of") and isinstance(raw, list) else line
+            raise where.error(f"{name}: {g!r} is not a valid file pattern ({problem})", gline)
 
 
 def _severity_table(value: Any, where: Where, line: int) -> tuple[tuple[str, str], ...]:

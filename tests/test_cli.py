@@ -190,7 +190,7 @@ def test_output_file_is_replaced_whole_with_ordinary_permissions(project):
 
 def test_rules_and_explain(project):
     proc = run_cli("rules", cwd=project)
-    assert proc.returncode == 0 and "starter/cure-words" in proc.stdout and "KIND" in proc.stdout
+    assert proc.returncode == 0 and "starter/cure-words" in proc.stdout and "FINDS" in proc.stdout
     proc = run_cli("rules", "--format", "json", cwd=project)
     assert {r["id"] for r in json.loads(proc.stdout)} >= {"starter/cure-words"}
     proc = run_cli("explain", "starter/cure-words", cwd=project)

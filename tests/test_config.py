@@ -101,3 +101,21 @@ def test_severity_overrides_and_per_path_overrides(tmp_path):
     assert {ar.severity for ar in e.rules_for("doc.md")} == {"info"}
     legal = {ar.id: ar.severity for ar in e.rules_for("legal/terms.md")}
     assert "starter/cure-words" not in legal and legal["starter/studies-show"] == "error"
+
+
+def test_toml_errors_name_the_line_of_the_value(tmp_path):
+    p = tmp_path / "pyproject.toml"
+    p.write_text('[project]\nname = "x"\n\n[tool.claimlint]\nignore = ["claims"]\n'
+                 'fail-on = "sometimes"\n')
+    with pytest.raises(ConfigError) as exc:
+        Settings.load(str(p))
+    assert exc.value.line == 6
+    p.write_text('[tool.claimlint]\nignore = ["claims"]\n\n[[tool.claimlint.overrides]]\n'
+                 'files = ["a/**"]\n\n[[tool.claimlint.overrides]]\nfiles = ["b/**"]\n'
+                 'severity = {x = "loud"}\n')
+    with pytest.raises(ConfigError) as exc:
+        Settings.load(str(p))
+    assert exc.value.line == 9 and "severity for 'x'" in exc.value.message
+    p.write_text("[tool]\nclaimlint = 5\n")
+    with pytest.raises(ConfigError, match="must be a table"):
+        Settings.load(str(p))

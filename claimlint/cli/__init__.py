@@ -45,8 +45,22 @@ class _Group(click.Group):
         except ModuleNotFoundError as exc:  # run by a Python that lacks a dependency
             err = dependency_error(exc)
             if err is None:
-                raise
+                fail(_internal(exc))
             fail(err)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line and exit 2, never a traceback and exit 1
+            fail(_internal(exc))
+
+
+def _internal(exc: BaseException) -> str:
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    return (f"internal error ({type(exc).__name__}{where}: {str(exc)[:300]}); please report it "
+            "with the command that caused it")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

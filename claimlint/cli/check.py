@@ -19,7 +19,14 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-@click.command()
+def _workers(asked: int | None) -> int:
+    """Worker processes: as asked (or one per core), never more than the cores -- more only add
+    start-up cost, and a committed configuration must not make a run fork without bound."""
+    cores = _cpu_count()
+    return max(1, min(asked or cores, cores))
+
+
+@click.command(short_help="Check files and folders for unsupported claims.")
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
               type=click.Choice(FORMAT_NAMES), help="Output format.")
@@ -31,6 +38,8 @@ def _cpu_count() -> int:
               help="Lowest severity that makes the exit code 1 (default: error).")
 @click.option("--include", multiple=True, help="Globs of files to check inside directories.")
 @click.option("--exclude", multiple=True, help="Globs never to check (added to the configuration's).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip files .gitignore ignores when walking folders (default: yes).")
 @click.option("--stdin-filename", help="The name (and so the format) of the text read from '-'.")
 @click.option("--model", help="An installed spaCy pipeline to use instead of the built-in one.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
@@ -56,6 +65,7 @@ def check(paths, **o):
     settings = load_settings(o, where, include=split(o["include"]) or None,
                              exclude=split(o["exclude"]), model=o["model"],
                              fail_on=o["fail_on"], baseline=o["baseline_path"],
+                             respect_gitignore=o["respect_gitignore"],
                              cache=False if o["no_cache"] else None)
     try:
         from ..linter import Linter
@@ -77,7 +87,7 @@ def check(paths, **o):
         fail("--fix writes the fixes and --diff only shows them: choose one")
     opts = ReportOptions(
         fmt=o["fmt"], output_file=o["output_file"], quiet=o["quiet"], color=o["color"],
-        jobs=o["jobs"] or settings.jobs or _cpu_count(), stdin_filename=o["stdin_filename"],
+        jobs=_workers(o["jobs"] or settings.jobs), stdin_filename=o["stdin_filename"],
         write_baseline=o["write_baseline"], statistics=o["statistics"], fix=o["fix"],
         unsafe_fixes=o["unsafe_fixes"], show_diff=o["show_diff"])
     run_check(linter, paths, opts, baseline)

@@ -5,14 +5,14 @@ import sys
 
 import click
 
-from ..explain import explain_text, rules_markdown
+from ..explain import explain_text, finds, rules_markdown
 from ..linter import Linter
 from ..schema import did_you_mean
 from .options import EXIT_FINDINGS, EXIT_OK, config_options, fail, load_settings, pack_options, \
     rule_options
 
 
-@click.command()
+@click.command(short_help="List the enabled rules.")
 @config_options
 @rule_options
 @click.option("--all", "show_all", is_flag=True, help="Also list rules that are not enabled.")
@@ -32,15 +32,16 @@ def rules(show_all, fmt, **o):
             continue
         rows.append({"id": r.meta.id, "kind": r.meta.kind, "category": r.meta.category,
                      "severity": enabled.get(r.meta.id, r.meta.severity),
-                     "enabled": r.meta.id in enabled, "message": r.meta.message})
+                     "enabled": r.meta.id in enabled, "message": r.meta.message,
+                     "finds": finds(r.meta.message)})
     if fmt == "json":
         import json
 
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    headers = ["RULE", "KIND", "CATEGORY", "SEVERITY"] + (["ON"] if show_all else [])
-    table = [[r["id"], r["kind"], r["category"], r["severity"]] + (["yes" if r["enabled"] else "no"]
-                                                                   if show_all else [])
+    headers = ["RULE", "CATEGORY", "SEVERITY"] + (["ON"] if show_all else []) + ["FINDS"]
+    table = [[r["id"], r["category"], r["severity"]]
+             + (["yes" if r["enabled"] else "no"] if show_all else []) + [r["finds"]]
              for r in rows]
     widths = [max(len(h), *(len(row[i]) for row in table)) if table else len(h)
               for i, h in enumerate(headers)]
@@ -52,7 +53,7 @@ def rules(show_all, fmt, **o):
                f"pack{'s' if len(linter.packs) != 1 else ''}.")
 
 
-@click.command()
+@click.command(short_help="What a rule finds, why, and its regulation.")
 @click.argument("rule_id")
 @config_options
 @pack_options
@@ -67,7 +68,7 @@ def explain(rule_id, **o):
         click.echo(explain_text(r))
 
 
-@click.command("test")
+@click.command("test", short_help="Run every rule's own examples as tests.")
 @click.argument("packs", nargs=-1)
 @click.option("-v", "--verbose", is_flag=True, help="Show every example, not only failures.")
 def test_cmd(packs, verbose):
@@ -92,7 +93,7 @@ def test_cmd(packs, verbose):
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
 
 
-@click.command()
+@click.command(short_help="Score the rules against hand-labelled pages.")
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False))
 @click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of the labelled documents (default: the labels file's folder).")
@@ -102,7 +103,11 @@ def test_cmd(packs, verbose):
 @click.option("--details/--no-details", default=True, help="List every miss and false alarm.")
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when the overall F1 is below this.")
 def evaluate(labels, docs_dir, as_json, details, min_f1, **o):
-    """Score the rules against hand-labelled documents: precision, recall, F1 per category."""
+    """Score the rules against hand-labelled documents: precision, recall, F1 per category.
+
+    LABELS is a YAML file of hand labels (its format: docs/evaluate.md); the documents are in
+    --docs, or beside the labels file.
+    """
     from ..evaluate import evaluate as run_evaluation
 
     linter = Linter(load_settings(o))

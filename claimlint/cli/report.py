@@ -76,6 +76,7 @@ def run_check(linter: Linter, paths: list[str], opts: ReportOptions, baseline=No
         if not os.path.isdir(out_dir):
             fail(f"cannot write the report to {opts.output_file}: folder "
                  f"{os.path.dirname(opts.output_file) or '.'} does not exist")
+        _refuse_checked_file(linter, paths, opts.output_file)
         try:
             out = ReportFile(opts.output_file)
         except OSError as exc:
@@ -119,7 +120,7 @@ def _report(linter: Linter, paths: list[str], opts: ReportOptions, out, baseline
                 result.findings = baseline.filter(result.findings)
             if opts.write_baseline:
                 recorded.extend(result.findings)
-            elif not opts.statistics:
+            elif not quiet_output:  # --diff prints the diff; --statistics a table at the end
                 formatter.file(result)
             for e in result.errors:
                 errors.append(e)
@@ -166,6 +167,16 @@ def _report(linter: Linter, paths: list[str], opts: ReportOptions, out, baseline
     sys.exit(EXIT_FINDINGS if worst and worst >= threshold else EXIT_OK)
 
 
+def _refuse_checked_file(linter: Linter, paths: list[str], output: str) -> None:
+    """A report never replaces one of the files it reports on."""
+    if not os.path.exists(output):
+        return
+    target = os.path.realpath(output)
+    for path, error in linter.files.find(paths):
+        if path != "-" and not error and os.path.realpath(path) == target:
+            fail(f"-o {output} is one of the files being checked; write the report elsewhere")
+
+
 def _apply_fixes(linter: Linter, result: FileResult, opts: ReportOptions, out,
                  stats: dict) -> FileResult:
     """Apply (or, with --diff, print) the fixes of one file; returns the result to report."""
@@ -184,16 +195,17 @@ def _apply_fixes(linter: Linter, result: FileResult, opts: ReportOptions, out,
     if opts.show_diff:
         out.write(unified_diff(result.path, doc.text, new_text))
         return result
+    path = result.file or result.path  # the name on disk (the shown one escapes odd bytes)
     try:
         # The fixes were computed on the bytes that were checked: the file must still hold them.
-        write_fixed(result.path, new_text, doc.encoding, doc.bom, result.digest or doc.digest)
+        write_fixed(path, new_text, doc.encoding, doc.bom, result.digest or doc.digest)
     except InputError as exc:
         stats["fixes"] -= len(applied)
         stats["files"] -= 1
         result.errors.append(FileError(result.path, exc.message))
         return result
     # Report what is left, at its new position.
-    return linter.check_file(result.path, keep_document=True)
+    return linter.check_file(path, keep_document=True)
 
 
 def statistics_table(per_rule: dict[str, int], metas: dict) -> str:

@@ -17,6 +17,7 @@ filters a rule has::
 """
 from __future__ import annotations
 
+import bisect
 from functools import cached_property
 from typing import Any
 
@@ -275,10 +276,18 @@ def passes_unless(analysis, s: int, e: int, unless, doc=None) -> bool:
 
 
 def longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Non-overlapping spans, preferring the longest, in document order."""
-    spans = sorted(set(spans), key=lambda x: (-(x[1] - x[0]), x[0]))
-    taken: list[tuple[int, int]] = []
-    for s, e in spans:
-        if all(e <= ts or s >= te for ts, te in taken):
-            taken.append((s, e))
-    return sorted(taken)
+    """Non-overlapping spans, preferring the longest (then the earliest), in document order.
+
+    The spans taken so far are kept sorted and never overlap, so a candidate can only overlap
+    its two neighbours there: O(n log n) in the number of spans."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(set(spans), key=lambda x: (-(x[1] - x[0]), x[0])):
+        i = bisect.bisect_left(starts, s)
+        if i > 0 and ends[i - 1] > s:
+            continue
+        if i < len(starts) and starts[i] < e:
+            continue
+        starts.insert(i, s)
+        ends.insert(i, e)
+    return list(zip(starts, ends))
