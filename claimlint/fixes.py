@@ -65,8 +65,18 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     return out, chosen
 
 
+def _diff_lines(text: str) -> list[str]:
+    """Lines as patch and git see them: ended by "\n" only (``str.splitlines`` would also split
+    at U+2028, NEL or a form feed inside a line, and the diff would not apply)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
 def unified_diff(path: str, old: str, new: str) -> str:
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    return "".join(difflib.unified_diff(_diff_lines(old), _diff_lines(new),
                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 

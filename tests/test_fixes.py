@@ -128,3 +128,15 @@ def test_pack_fix_validation():
         load_pack_text(base.format(kind="requires", extra="    when: [a]\n    require: [b]\n    fix: {replace: x}\n"), "t.yaml")
     rule = load_pack_text(base.format(kind="regex", extra="    regex: ['(?P<w>cure)s?']\n    fix: {replace: '{w}', safe: true}\n"), "t.yaml").rules[0]
     assert rule.meta.fix == {"replace": "{w}", "safe": True}
+
+
+def test_diff_lines_end_only_at_newlines():
+    from claimlint.fixes import unified_diff
+
+    old = "x\u2028y\x0cz\u0085\nclinically proven\n"
+    new = "x\u2028y\x0cz\u0085\nclinically studied\n"
+    diff = unified_diff("a.md", old, new)
+    lines = diff.split("\n")
+    assert lines[-1] == ""
+    assert all(line[:1] in (" ", "-", "+", "@") for line in lines[:-1]), diff
+    assert " x\u2028y\x0cz\u0085" in lines and "-clinically proven" in lines

@@ -2,14 +2,16 @@
 
     {"version": 1, "findings": [...], "summary": {...}, "diagnostics": [...]}
 
-Findings are written as they arrive, so memory does not grow with the number of files.
+Findings are written as they arrive, so memory does not grow with the number of files. Text is
+kept readable (non-ASCII as is), but NEL, U+2028/U+2029, ``< > &`` and lone surrogates are written
+as ``\\uXXXX`` escapes: the document is valid JSON whatever a finding's text or a file's name holds,
+and it survives line-based tools and being embedded in a page.
 """
 from __future__ import annotations
 
-import json
-
 from ..findings import Diagnostic, FileResult
 from . import Formatter
+from ._common import json_dumps
 
 
 class JsonFormatter(Formatter):
@@ -21,13 +23,15 @@ class JsonFormatter(Formatter):
 
     def file(self, result: FileResult) -> None:
         for f in result.findings:
-            text = json.dumps(f.to_dict(), ensure_ascii=False, indent=2)
-            text = "\n".join("    " + line for line in text.splitlines())
+            text = json_dumps(f.to_dict(), indent=2)
+            # Only "\n" separates the dumped lines: str.splitlines() would also split inside a
+            # string at characters JSON allows raw, and break the document.
+            text = "\n".join("    " + line for line in text.split("\n"))
             self.out.write(("\n" if self._first else ",\n") + text)
             self._first = False
 
     def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
         self.out.write("\n  ]," if not self._first else "],")
-        self.out.write('\n  "summary": ' + json.dumps(summary) + ",")
-        diags = json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False)
+        self.out.write('\n  "summary": ' + json_dumps(summary) + ",")
+        diags = json_dumps([d.to_dict() for d in diagnostics])
         self.out.write('\n  "diagnostics": ' + diags + "\n}\n")
