@@ -1,7 +1,37 @@
-"""``python -m claimlint`` and the ``claimlint`` console script."""
+"""``python -m claimlint`` and the ``claimlint`` console script.
+
+Whatever happens, the command ends with one line on standard error and exit code 2, never a
+traceback: a missing dependency, a disk that fills up while the report is written, standard output
+closed early, or a bug (set ``CLAIMLINT_TRACEBACK=1`` to see the traceback of a bug).
+"""
 from __future__ import annotations
 
+import errno
+import os
 import sys
+
+
+def _die(message: str) -> None:
+    message = " ".join(message.split())
+    if len(message) > 500:
+        message = message[:497] + "..."
+    try:
+        sys.stderr.write(f"claimlint: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    # Standard output may hold text that can no longer be written: leave without flushing it
+    # again (that would print an 'Exception ignored' traceback on the way out).
+    os._exit(2)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            os._exit(2)  # the reader went away (`claimlint check | head`): nothing to say
+        _die(f"cannot write to standard output: {getattr(exc, 'strerror', None) or exc}")
 
 
 def run() -> None:
@@ -15,7 +45,21 @@ def run() -> None:
             raise
         sys.stderr.write(f"claimlint: error: {err}\n")
         sys.exit(2)
-    main(prog_name="claimlint")
+    try:
+        try:
+            main(prog_name="claimlint")
+        finally:
+            _flush_stdout()
+    except OSError as exc:  # the report, the output or a temporary file could not be written
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        if exc.errno == errno.EPIPE:
+            os._exit(2)
+        _die(f"cannot write{where}: {exc.strerror or exc}")
+    except (Exception, RecursionError) as exc:  # a bug: one line and exit 2, not a traceback
+        if os.environ.get("CLAIMLINT_TRACEBACK"):
+            raise
+        _die(f"internal error ({type(exc).__name__}: {exc}); set CLAIMLINT_TRACEBACK=1 to see "
+             "where, and please report it")
 
 
 if __name__ == "__main__":

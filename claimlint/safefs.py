@@ -343,3 +343,74 @@ def remove_tree_in(dir_fd: int, name: str, _depth: int = 0) -> None:
     finally:
         os.close(fd)
     os.rmdir(name, dir_fd=dir_fd)
+
+
+# -- replacing a user's file ---------------------------------------------------------------------
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives
+        return False
+
+
+def resolve_for_write(path: str, root: str | None = None) -> str:
+    """The file to rewrite for ``path``: ``path`` itself, or -- when a symbolic link is on the way
+    (the file itself, or a folder on its path below ``root``) -- the real file, provided it lies
+    inside ``root`` (default: the working directory). A link that leads out of ``root`` raises
+    :class:`UnsafePath`, so a checked-out repository cannot make claimlint write elsewhere.
+    A path outside ``root`` altogether (named explicitly) is written only if it is not itself a
+    link."""
+    root_abs = os.path.abspath(root or os.getcwd())
+    root_real = os.path.realpath(root_abs)
+    lex = os.path.abspath(path)
+    real = os.path.realpath(lex)
+    if _inside(lex, root_abs):
+        expected = os.path.join(root_real, os.path.relpath(lex, root_abs)) if lex != root_abs \
+            else root_real
+        if os.path.normpath(expected) == real:
+            return lex
+        if _inside(real, root_real):
+            return real
+        raise UnsafePath(path, f"is reached through a symbolic link to {real}, outside {root_abs}")
+    if os.path.islink(lex):
+        raise UnsafePath(path, f"is a symbolic link (to {real})")
+    return lex
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def replace_file(path: str, data: bytes, *, root: str | None = None) -> str:
+    """Put ``data`` at ``path`` in one step (see :func:`resolve_for_write` for links): a new
+    temporary file beside the real file (a unique name made with ``O_EXCL``), flushed to disk
+    and renamed over it, with the mode of the file it replaces (or 0666 less the umask). The
+    temporary file is removed whatever goes wrong, an interruption included. Returns the path
+    written."""
+    import tempfile
+
+    target = resolve_for_write(path, root)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = _new_file_mode()
+    fd, tmp = tempfile.mkstemp(prefix=".claimlint-", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target

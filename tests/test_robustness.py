@@ -98,15 +98,15 @@ def test_missing_path_broken_symlink_and_symlink_loop(folder):
 
 def test_unreadable_file_in_a_folder(folder, monkeypatch):
     (folder / "secret.md").write_text(CLAIM)
-    real_open = open
+    real_open = os.open
 
-    def guarded(path, *a, **k):
+    def guarded(path, *a, **k):  # as if not readable (the tests may run as root)
         if str(path).endswith("secret.md"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *a, **k)
 
     monkeypatch.chdir(folder)
-    monkeypatch.setattr("builtins.open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     engine = Engine(Config(root=str(folder)), packs=["starter"])
     results = {r.path: r for r in engine.check_paths(["."])}
     assert [str(d) for d in results["secret.md"].diagnostics] == ["secret.md: permission denied"]
@@ -175,3 +175,87 @@ def test_a_reader_or_pipeline_bug_loses_only_its_own_file(tmp_path, monkeypatch)
     monkeypatch.setattr(engine, "check_document", lambda doc, rules=None: 1 / 0)
     assert "internal error while checking the file (ZeroDivisionError" in \
         engine.check_file(str(tmp_path / "b.txt")).diagnostics[0].message
+
+
+# -- a full disk, a closed output: one line and exit code 2 -----------------------------------
+
+def _limit_file_size(limit: int):
+    def preexec():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize("fmt", ["json", "html", "text"])
+def test_a_full_disk_while_writing_the_report_is_one_clear_error(folder, fmt):
+    import subprocess
+
+    for i in range(20):
+        (folder / f"page{i}.md").write_text(CLAIM * 20)
+    (folder / "report.out").write_text("the previous report\n")
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", ".", "--no-cache",
+                           "--format", fmt, "-o", "report.out"], cwd=folder, capture_output=True,
+                          text=True, preexec_fn=_limit_file_size(4000), timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "File too large" in proc.stderr or "No space" in proc.stderr
+    assert (folder / "report.out").read_text() == "the previous report\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_standard_output_on_a_full_device_is_one_clear_error(folder):
+    import subprocess
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "claimlint", "check", ".", "--no-cache"],
+                              cwd=folder, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("claimlint: error: cannot write") and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().endswith("No space left on device") and proc.stderr.count("\n") == 1
+
+
+def test_an_internal_error_is_one_line_and_exit_code_2(folder, tmp_path):
+    import subprocess
+
+    boot = tmp_path / "boot"
+    boot.mkdir()
+    (boot / "sitecustomize.py").write_text(
+        "import claimlint.cli as c\n"
+        "def boom(*a, **k):\n    raise AttributeError('a bug\\nover two lines')\n"
+        "c._check_into = boom\n")
+    env = dict(os.environ, PYTHONPATH=str(boot))
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "."], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("claimlint: error: internal error (AttributeError: a bug over two lines)")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    env["CLAIMLINT_TRACEBACK"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "."], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert "Traceback" in proc.stderr
+
+
+# -- FIFOs and devices in the tree ------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or not hasattr(os, "mkfifo"),
+                    reason="needs /dev/zero and FIFOs")
+def test_fifos_and_links_to_devices_are_named_and_the_rest_checked(folder):
+    os.mkfifo(folder / "pipe.md")
+    os.symlink("/dev/zero", folder / "zero.md")
+    os.symlink("/dev/urandom", folder / "random.txt")
+    proc = run_cli("check", ".", "--format", "json", cwd=folder, timeout=60)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 2
+    assert paths_with_findings(report) == {"good.md"}
+    assert sorted(proc.stderr.strip().splitlines()) == [
+        "pipe.md: is a FIFO (named pipe), not a regular file; not checked",
+        "random.txt: is a character device, not a regular file; not checked",
+        "zero.md: is a character device, not a regular file; not checked",
+    ]
+    # Named on the command line, too.
+    proc = run_cli("check", "pipe.md", "zero.md", "good.md", cwd=folder, timeout=60)
+    assert proc.returncode == 2 and "pipe.md: is a FIFO" in proc.stderr
