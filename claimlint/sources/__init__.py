@@ -213,7 +213,7 @@ def load(path: str, display: str | None = None, max_bytes: int | None = None,
     if fmt == "docx":
         from .docx import read_docx
 
-        text, blocks = read_docx(data, display)
+        text, blocks = read_docx(data, display, max_bytes)
         doc = Document(path=display, text=text, blocks=blocks, format="docx", encoding="docx")
         return doc
     text, enc, bom = decode(data, display, fmt)
