@@ -320,3 +320,24 @@ class TestReadBytes:
         with pytest.raises(InputError, match="<stdin>: the input is over the 1 MB limit"):
             sources.read_stream(io.BufferedReader(Endless()), "<stdin>", 1_000_000)
         assert Endless.served < 3_000_000
+
+
+class TestMdx:
+    def test_mdx_is_read_as_markdown(self):
+        assert sources.format_for("post.mdx") == "markdown"
+        assert sources.format_for("POST.MDX") == "markdown"
+        mdx = ("import Chart from '../components/chart'\n\n# Sleep **better**\n\n"
+               "<Chart data={results} />\n\nOur drops *cure* insomnia.\n")
+        doc = sources.parse(mdx, "post.mdx")
+        assert doc.format == "markdown"
+        assert "Sleep better" in [b.text for b in doc.blocks]
+        assert "Our drops cure insomnia." in [b.text for b in doc.blocks]
+
+    def test_a_named_mdx_file_is_checked_as_markdown(self, tmp_path):
+        from conftest import run_cli
+
+        (tmp_path / "post.mdx").write_text(
+            "<!-- claimlint-disable-next-line claims/cure-claim -->\nOur drops *cure* insomnia.\n")
+        proc = run_cli("check", "post.mdx", "--isolated", "--no-cache", "--select", "claims/*",
+                       cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

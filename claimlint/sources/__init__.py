@@ -20,11 +20,14 @@ from .html import declared_charset, read_html
 from .markdown import read_markdown
 from .text import read_text
 
-MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+# MDX is Markdown with JSX components and import/export lines: read as Markdown (components as
+# HTML, import/export lines as text).
+MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx"}
 DOCX_EXTS = {".docx"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
 TEXT_EXTS = {".txt", ".text"}
-DEFAULT_EXTENSIONS = (".md", ".markdown", ".html", ".htm", ".txt")
+# What a folder contributes by default (the configuration's include list says the same in globs).
+DEFAULT_EXTENSIONS = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".docx")
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
