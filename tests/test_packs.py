@@ -211,3 +211,15 @@ def test_a_huge_integer_in_a_configuration_is_one_clear_error(tmp_path):
     proc = run_cli("check", ".", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("claimlint: error: .claimlint.yaml:1:7: invalid YAML: a number")
+
+
+def test_a_huge_pack_file_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    from claimlint import packs
+    from claimlint.errors import PackError
+
+    monkeypatch.setattr(packs, "MAX_PACK_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("pack: big\nrules: []\n" + "# padding\n" * 500)
+    packs._load_file.cache_clear()
+    with pytest.raises(PackError, match="rule pack is over"):
+        packs.load_pack(str(big))
