@@ -414,3 +414,42 @@ def replace_file(path: str, data: bytes, *, root: str | None = None) -> str:
             pass
         raise
     return target
+
+
+# -- walking a tree -------------------------------------------------------------------------------
+
+def walk(top, onerror=None, followlinks: bool = False):
+    """:func:`os.walk` (top-down; the caller may prune or sort ``dirnames`` in place), without
+    recursion: Python 3.11's ``os.walk`` recurses once per folder level and raises RecursionError
+    in a tree about a thousand folders deep, which a repository can hold."""
+    stack = [top]
+    while stack:
+        path = stack.pop()
+        try:
+            it = os.scandir(path)
+        except OSError as exc:
+            if onerror is not None:
+                onerror(exc)
+            continue
+        dirs: list = []
+        files: list = []
+        with it:
+            while True:
+                try:
+                    entry = next(it)
+                except StopIteration:
+                    break
+                except OSError as exc:
+                    if onerror is not None:
+                        onerror(exc)
+                    break
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+        yield path, dirs, files
+        for name in reversed(dirs):
+            sub = os.path.join(path, name)
+            if followlinks or not os.path.islink(sub):
+                stack.append(sub)
