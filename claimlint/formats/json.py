@@ -3,15 +3,26 @@
     {"version": 1, "findings": [...], "summary": {...}, "diagnostics": [...]}
 
 Findings are written as they arrive, so memory does not grow with the number of files. Text is
-kept readable (non-ASCII as is), but NEL, U+2028/U+2029, ``< > &`` and lone surrogates are written
-as ``\\uXXXX`` escapes: the document is valid JSON whatever a finding's text or a file's name holds,
-and it survives line-based tools and being embedded in a page.
+kept readable (non-ASCII as is), but NEL, U+2028/U+2029 and lone surrogates are written as
+``\\uXXXX`` escapes: the document is valid JSON, encodable as UTF-8, whatever a finding's text or
+a file's name holds, and line-based tools do not split it inside a string.
 """
 from __future__ import annotations
 
+import json
+import re
+
 from ..findings import Diagnostic, FileResult
 from . import Formatter
-from ._common import json_dumps
+
+# JSON allows these raw in strings; line splitters do not (and UTF-8 cannot hold a lone surrogate).
+_LINE_UNSAFE = re.compile("[\u0085\u2028\u2029\ud800-\udfff]")
+
+
+def json_dumps(obj, indent: int | None = None) -> str:
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    # These characters can only occur inside JSON strings, so escaping them everywhere is exact.
+    return _LINE_UNSAFE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
 
 
 class JsonFormatter(Formatter):
@@ -32,6 +43,6 @@ class JsonFormatter(Formatter):
 
     def end(self, summary: dict, diagnostics: list[Diagnostic]) -> None:
         self.out.write("\n  ]," if not self._first else "],")
-        self.out.write('\n  "summary": ' + json_dumps(summary) + ",")
+        self.out.write('\n  "summary": ' + json.dumps(summary) + ",")
         diags = json_dumps([d.to_dict() for d in diagnostics])
         self.out.write('\n  "diagnostics": ' + diags + "\n}\n")
