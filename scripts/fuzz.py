@@ -632,12 +632,14 @@ def _prepare_extras(tmp: bytes, project: bytes, case: dict) -> list[str]:
     cache = case.get("cache")
     if cache:
         folder = os.path.join(project, b".claimlint_cache")
-        if "" in cache["links"]:
+        if "" in cache["links"] and not os.path.lexists(folder):
             os.symlink(_target(cache["links"][""], tmp), folder)
-        else:
+        elif not os.path.islink(folder):
             os.makedirs(folder, exist_ok=True)
             for name, target in cache["links"].items():
-                os.symlink(_target(target, tmp), os.path.join(folder, name.encode()))
+                link = os.path.join(folder, name.encode())
+                if name and not os.path.lexists(link):
+                    os.symlink(_target(target, tmp), link)
     return args
 
 
@@ -778,8 +780,9 @@ def _run_case_in(tmp: bytes, case: dict) -> None:
         if "--write-baseline" in opt and any("--write-baseline" in a for a in extra):
             continue
         if "LINKED-REPORT" in opt:  # a link planted where the report goes
-            os.symlink(os.path.join(tmp, b"outside", b"victim.md"),
-                       os.path.join(project, b"linked.out"))
+            if not os.path.lexists(os.path.join(project, b"linked.out")):
+                os.symlink(os.path.join(tmp, b"outside", b"victim.md"),
+                           os.path.join(project, b"linked.out"))
             opt = ("-o", "linked.out")
         args += list(opt)
     args += extra
