@@ -2,13 +2,38 @@
 
 Exit codes are claimlint's own whatever happens: 0 clean, 1 findings, 2 anything that kept the
 run from completing as asked -- a usage, configuration or input error, an interrupt (Ctrl-C), a
-bug -- each reported in one line, never a traceback.
+missing dependency, a disk that fills up while the report is written, standard output closed
+early, or a bug -- each reported in one line, never a traceback (set ``CLAIMLINT_TRACEBACK=1`` to
+see the traceback of a bug).
 """
 from __future__ import annotations
 
 import errno
 import os
 import sys
+
+
+def _die(message: str) -> None:
+    message = " ".join(message.split())
+    if len(message) > 500:
+        message = message[:497] + "..."
+    try:
+        sys.stderr.write(f"claimlint: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    # Standard output may hold text that can no longer be written: leave without flushing it
+    # again (that would print an 'Exception ignored' traceback on the way out).
+    os._exit(2)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            os._exit(2)  # the reader went away (`claimlint check | head`): nothing to say
+        _die(f"cannot write to standard output: {getattr(exc, 'strerror', None) or exc}")
 
 
 def run() -> None:
@@ -25,19 +50,26 @@ def run() -> None:
     import click
 
     try:
-        code = main.main(prog_name="claimlint", standalone_mode=False)
+        try:
+            code = main.main(prog_name="claimlint", standalone_mode=False)
+        finally:
+            _flush_stdout()
     except (KeyboardInterrupt, click.exceptions.Abort):
-        sys.stderr.write("\nclaimlint: interrupted\n")
-        sys.exit(2)
+        _die("interrupted")
     except click.ClickException as exc:  # usage errors: click's message, exit 2
         exc.show()
         sys.exit(exc.exit_code)
-    except OSError as exc:
-        if exc.errno != errno.EPIPE:
+    except OSError as exc:  # the report, the output or a temporary file could not be written
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        if exc.errno == errno.EPIPE:
+            os._exit(2)
+        _die(f"cannot write{where}: {exc.strerror or exc}")
+    except (Exception, RecursionError) as exc:  # a bug: one line and exit 2, not a traceback
+        if os.environ.get("CLAIMLINT_TRACEBACK"):
             raise
-        # The reader of the output went away (``claimlint check | head``): stop quietly.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the interpreter's final flush
-        sys.exit(1)
+        from .cli import _internal
+
+        _die(_internal(exc))
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -243,6 +243,71 @@ def join_blocks(blocks: list[Block]) -> Block:
     return Block("".join(parts), OffsetMap(segs), "document", links, marks, breaks)
 
 
+# A run of more than this many punctuation characters with no space in it gets a space inserted
+# after every PUNCT_RUN of them. spaCy's tokenizer splits a word's prefixes and suffixes one at a
+# time, copying the rest of the word each time: 20 KB of ")" after a word took 53 s. No finding
+# depends on such a run, and the inserted spaces stand for no original text.
+PUNCT_RUN = 32
+_LONG_PUNCT = re.compile(r"(?:[^\w\s]|_){%d,}" % (PUNCT_RUN + 1))
+
+
+def _shift(x: int, points: list[int], inclusive: bool) -> int:
+    return x + (bisect.bisect_right(points, x) if inclusive else bisect.bisect_left(points, x))
+
+
+def break_punctuation_runs(text: str, omap: OffsetMap, links: list[Link],
+                           marks: list[tuple[int, int, str]]):
+    """``text`` with a space inside every long punctuation run (see :data:`PUNCT_RUN`), and its
+    map, links and marks moved to match. Each space maps to an empty range of the original text
+    where it was inserted (between two characters), so positions stay exact. Returns None when
+    nothing needs breaking."""
+    runs = list(_LONG_PUNCT.finditer(text))
+    if not runs:
+        return None
+    wanted = [p for m in runs for p in range(m.start() + PUNCT_RUN, m.end(), PUNCT_RUN)]
+    segs_in = omap.segments
+    starts = [sg[0] for sg in segs_in]
+    points: list[int] = []
+    for p in wanted:  # a space never goes inside a replacement (an entity): after it instead
+        ps, n, os_, oe = segs_in[bisect.bisect_right(starts, p) - 1]
+        if oe - os_ != n and p != ps:
+            p = ps + n
+        if 0 < p < len(text) and (not points or points[-1] < p):
+            points.append(p)
+    if not points:
+        return None
+    segs: list[tuple[int, int, int, int]] = []
+    pi = 0
+    shift = 0
+    for ps, n, os_, oe in segs_in:
+        copy = oe - os_ == n
+        a = ps
+        while pi < len(points) and points[pi] < ps + n:
+            p = points[pi]
+            if p > a:
+                if copy:
+                    segs.append((a + shift, p - a, os_ + (a - ps), os_ + (p - ps)))
+                else:
+                    segs.append((a + shift, p - a, os_, oe))
+            at = os_ + (p - ps) if copy else os_
+            segs.append((p + shift, 1, at, at))
+            shift += 1
+            a = p
+            pi += 1
+        if a < ps + n:
+            segs.append((a + shift, ps + n - a, os_ + (a - ps) if copy else os_, oe))
+    parts = []
+    last = 0
+    for p in points:
+        parts += [text[last:p], " "]
+        last = p
+    parts.append(text[last:])
+    new_links = [Link(_shift(l.start, points, True), _shift(l.end, points, False), l.href)
+                 for l in links]
+    new_marks = [(_shift(a, points, True), _shift(b, points, False), k) for a, b, k in marks]
+    return "".join(parts), OffsetMap(segs), new_links, new_marks
+
+
 def make_block(builder: ProseBuilder, kind: str) -> Block | None:
     """Turn a builder into a block, trimming surrounding whitespace; None when empty."""
     text, omap = builder.build()
@@ -268,6 +333,9 @@ def make_block(builder: ProseBuilder, kind: str) -> Block | None:
         text = text[lead:trail]
     else:
         links, marks = list(builder.links), list(builder.marks)
+    broken = break_punctuation_runs(text, omap, links, marks)
+    if broken is not None:
+        text, omap, links, marks = broken
     return Block(text=text, map=omap, kind=kind, links=links, marks=marks)
 
 

@@ -271,12 +271,22 @@ def _examples(value: Any, where: Where, line: int) -> dict[str, list[str]]:
     return {"bad": list(ex["bad"]), "good": list(ex["good"])}
 
 
+
+MAX_PACK_BYTES = 20_000_000  # the built-in packs together are a few hundred kilobytes
+
+
 @functools.lru_cache(maxsize=64)
 def _load_file(path: str, mtime: float, builtin: bool) -> Pack:
+    from . import safefs
+
     display = path if builtin else _display(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = safefs.read_regular(path, MAX_PACK_BYTES)
+    except safefs.TooLarge:
+        raise PackError(f"rule pack is over {MAX_PACK_BYTES // 1_000_000} MB; split it into several "
+                        "packs", display) from None
+    except safefs.NotRegularFile as exc:
+        raise PackError(f"cannot read rule pack: it is {exc.kind}, not a regular file", display) from None
     except OSError as exc:
         raise PackError(f"cannot read rule pack: {exc.strerror or exc}", display) from None
     try:

@@ -46,16 +46,22 @@ def _check(paths: list[str]) -> list[FileResult]:
 
 
 def _discard(pool) -> None:
-    """Stop a pool one of whose workers died: waiting for it can hang (its manager thread may
-    never learn that the queue's reader is gone), so its other workers are killed."""
-    pool.shutdown(wait=False, cancel_futures=True)
+    """Stop a pool whose work ended early (a worker died, an error, a consumer that stopped):
+    waiting for it can hang -- its manager thread may never learn that a queue's reader is gone --
+    and a worker left running would outlive the command, holding its output open. So its workers
+    are killed (taken before ``shutdown``, which forgets them)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
     kill = getattr(pool, "kill_workers", None)  # Python 3.14
     if kill is not None:
         kill()
-        return
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in procs:
         try:
             proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
             proc.join(5)
         except (OSError, ValueError, AssertionError):
             pass

@@ -28,7 +28,7 @@ from .errors import ConfigError, UsageError
 from .schema import Opt, Where, did_you_mean, lined, validate_options
 from .taxonomy import FAIL_ON, SEVERITIES
 
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx", "*.html", "*.htm", "*.txt", "*.docx")
 DEFAULT_EXCLUDE = (".git/", ".hg/", ".svn/", "node_modules/", ".venv/", "venv/", ".tox/",
                    "__pycache__/", ".claimlint_cache/", ".mypy_cache/", ".pytest_cache/")
 

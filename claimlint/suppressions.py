@@ -7,17 +7,25 @@ Markdown and HTML use comments; plain text uses a line of its own (optionally af
     ...
     <!-- claimlint-enable -->
     <!-- claimlint-disable-next-line claims/safety-claim -- the safety data is linked below -->
+    Our drops cure insomnia. <!-- claimlint-disable-line claims/cure-claim -->
     <!-- claimlint-disable-file -->
     # claimlint-disable-next-line evidence/efficacy-statistic
 
+The directives: ``disable-line`` (the line the comment is on; not in plain text, where a directive
+is a line of its own), ``disable-next-line`` (the next line of text), ``disable`` ... ``enable`` (a
+range; an ``enable`` with selectors ends only the ranges naming one of them) and ``disable-file``.
+
 Rule selectors are rule ids, pack names, globs (``claims/*``) or ``category:NAME``; no selector means
 every rule. Text after `` -- `` is the reason. A suppression that suppresses nothing is reported as
-``claimlint/unused-suppression`` (like ruff's unused ``noqa``); a selector that names no known rule
-is reported as ``claimlint/unknown-suppression``. Both are warnings that can be ignored like any
-rule.
+``claimlint/unused-suppression`` (like ruff's unused ``noqa``). A directive claimlint cannot read
+whole -- an unknown form (``claimlint-disable-lines``), or a selector that names no known rule
+(with a "did you mean" for a misspelt one) -- is reported as ``claimlint/unknown-suppression`` and
+suppresses nothing at all: a directive is never applied half-read. Both are warnings that can be
+ignored like any rule.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -29,16 +37,15 @@ UNUSED = "claimlint/unused-suppression"
 UNKNOWN = "claimlint/unknown-suppression"
 META_RULES = (UNUSED, UNKNOWN)
 
-DIRECTIVE = re.compile(
-    r"^\s*claimlint-(disable-file|disable-next-line|disable|enable)\b"
-    r"(?P<rest>.*?)\s*$",
-    re.DOTALL,
-)
+KINDS = ("disable-file", "disable-next-line", "disable-line", "disable", "enable")
+# Any comment that starts with "claimlint-" is meant for claimlint: the whole word after it is the
+# directive's form (so that "disable-line" is never read as "disable" of a rule "-line").
+DIRECTIVE = re.compile(r"^\s*claimlint-(?P<kind>[A-Za-z][\w-]*)(?P<rest>.*?)\s*$", re.DOTALL)
 
 
 @dataclass
 class Directive:
-    kind: str  # disable-file | disable-next-line | disable | enable
+    kind: str  # one of KINDS, or "invalid"
     selectors: list[str]
     reason: str
     start: int  # original offsets of the comment
@@ -46,6 +53,13 @@ class Directive:
     used: bool = False
     region: tuple[int, int] = (0, 0)
     ends_here: list = field(default_factory=list)
+    error: str | None = None  # why it is not applied (an unknown form or selector)
+    written: str = ""  # the form as written, for messages
+
+
+def _closest(word: str, options) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def parse_directives(doc: Document) -> list[Directive]:
@@ -54,12 +68,30 @@ def parse_directives(doc: Document) -> list[Directive]:
         m = DIRECTIVE.match(body)
         if not m:
             continue
+        written = m.group("kind")
+        kind = written.lower()
         rest = m.group("rest")
         reason = ""
         if "--" in rest:
             rest, reason = rest.split("--", 1)
         sels = [s for s in re.split(r"[\s,]+", rest.strip()) if s]
-        out.append(Directive(m.group(1), sels, reason.strip(), start, end))
+        d = Directive(kind, sels, reason.strip(), start, end, written=written)
+        if kind not in KINDS:
+            guess = _closest(kind, KINDS)
+            hint = f" (did you mean 'claimlint-{guess}'?)" if guess else ""
+            d.kind = "invalid"
+            d.error = (f"Unknown directive 'claimlint-{written}'{hint}; it suppresses nothing "
+                       f"(the forms are claimlint-{', claimlint-'.join(KINDS)})")
+        elif rest and not rest[:1].isspace() and not rest.startswith(","):
+            d.kind = "invalid"
+            d.error = (f"Cannot read the directive 'claimlint-{written}{rest.rstrip()}' (a space must "
+                       f"follow 'claimlint-{written}'); it suppresses nothing")
+        elif kind == "disable-line" and doc.format == "text":
+            d.kind = "invalid"
+            d.error = ("claimlint-disable-line suppresses findings on its own line, but in plain text "
+                       "a directive is a line of its own: use claimlint-disable-next-line; it "
+                       "suppresses nothing")
+        out.append(d)
     return out
 
 
@@ -85,6 +117,11 @@ def _regions(doc: Document, directives: list[Directive]) -> None:
                 ln, _ = doc.position(start)
                 end = lines.line_start(ln + 1) if ln < lines.line_count() else n
                 d.region = (start, end)
+        elif d.kind == "disable-line":
+            first, _ = doc.position(d.start)
+            last, _ = doc.position(d.end)
+            end = lines.line_start(last + 1) if last < lines.line_count() else n
+            d.region = (lines.line_start(first), end)
         elif d.kind == "disable":
             d.region = (d.end, n)
             open_.append(d)
@@ -116,11 +153,27 @@ def apply(doc: Document, findings: list[Finding], known_rules: dict[str, str],
     directives = parse_directives(doc)
     if not directives:
         return findings
-    _regions(doc, directives)
+    known_ids = list(known_rules)
+    names = known_ids + sorted({r.split("/", 1)[0] for r in known_ids}) + \
+        sorted({f"category:{c}" for c in known_rules.values()})
+    for d in directives:
+        if d.error is not None:
+            continue
+        unknown = [s for s in d.selectors
+                   if not any(_matches([s], r, c) for r, c in known_rules.items())]
+        if unknown:
+            shown = []
+            for sel in unknown:
+                guess = _closest(sel, names)
+                shown.append(f"{sel!r}" + (f" (did you mean {guess!r}?)" if guess else ""))
+            d.error = (f"Suppression names {', '.join(shown)}, which matches no known rule, pack or "
+                       "category; the comment suppresses nothing")
+    active = [d for d in directives if d.error is None]
+    _regions(doc, active)
     kept = []
     for f in findings:
         suppressed = False
-        for d in directives:
+        for d in active:
             if d.kind == "enable":
                 continue
             a, b = d.region
@@ -132,14 +185,10 @@ def apply(doc: Document, findings: list[Finding], known_rules: dict[str, str],
             kept.append(f)
     meta: list[Finding] = []
     for d in directives:
-        if d.kind == "enable":
+        if d.error is not None:
+            meta.append(_meta(doc, d, UNKNOWN, d.error))
             continue
-        unknown = [s for s in d.selectors
-                   if not any(_matches([s], r, c) for r, c in known_rules.items())]
-        if unknown:
-            meta.append(_meta(doc, d, UNKNOWN,
-                              f"Suppression names {', '.join(repr(s) for s in unknown)}, which matches "
-                              "no known rule, pack or category"))
+        if d.kind == "enable":
             continue
         relevant = any(_matches(d.selectors, r, known_rules[r]) for r in enabled)
         if not d.used and relevant:
@@ -170,7 +219,9 @@ def _meta(doc: Document, d: Directive, rule: str, message: str) -> Finding:
     return Finding(
         path=doc.path, rule=rule, category="suppression", severity="warning", message=message,
         line=line, column=col, end_line=end_line, end_column=end_col, excerpt=excerpt,
-        suggestion="Remove the comment, or correct the rule id it names." if rule == UNKNOWN
+        suggestion=("Correct the directive (claimlint-disable-line, -disable-next-line, -disable, "
+                    "-enable, -disable-file) or remove it." if d.kind == "invalid" else
+                    "Remove the comment, or correct the rule id it names.") if rule == UNKNOWN
         else "Remove the comment.",
         start=d.start, end=d.end, scope="span", context=" ".join(excerpt.split()),
         context_start=0, context_end=len(" ".join(excerpt.split())),

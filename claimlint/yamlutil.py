@@ -77,8 +77,32 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return out
 
 
+def _checked_scalar(base):
+    """A scalar constructor whose value errors (an integer of more than 4,300 digits, the 13th
+    month of a date) become YAML errors at the value's line, instead of a bare ValueError."""
+    def construct(loader, node):
+        try:
+            value = base(loader, node)
+            if isinstance(value, int) and value.bit_length() > 14_000:
+                raise ValueError("too long")  # in hexadecimal or base 60: it could not be printed
+            return value
+        except (ValueError, OverflowError) as exc:
+            text = str(node.value)
+            if len(text) > 4000:
+                problem = f"a number of {len(text):,} characters is too long"
+            else:
+                problem = f"{text[:40]!r} is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+    return construct
+
+
+_SCALAR_TAGS = ("int", "float", "timestamp")
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _tag in _SCALAR_TAGS:
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                            _checked_scalar(yaml.SafeLoader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"]))
 
 if getattr(yaml, "__with_libyaml__", False):
     # The same loader on libyaml's parser: ten times faster, same safe constructors and line marks.
@@ -88,6 +112,9 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    for _tag in _SCALAR_TAGS:
+        _FastLoader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                                    _Loader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"])
     LOADER: type = _FastLoader
 else:  # pragma: no cover - PyYAML built without libyaml
     LOADER = _Loader
@@ -140,4 +167,8 @@ def load_yaml(text: str, path: str, error: type[ClaimlintError] = ClaimlintError
         col = mark.column + 1 if mark else None
         raise error(f"invalid YAML: {problem}", path, line, col) from None
     except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", path) from None
+    except (ValueError, OverflowError, TypeError) as exc:  # a constructor's own error, unmarked
         raise error(f"invalid YAML: {exc}", path) from None

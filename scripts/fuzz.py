@@ -3,7 +3,9 @@
 
 It drives the generators and checkers of ``tests/test_properties.py`` with Hypothesis over a large
 example budget, adds byte-level inputs fed through ``claimlint.sources.load(path, data=bytes)`` for
-``.md``, ``.html``, ``.txt`` and ``.docx``, and checks the same properties:
+``.md``, ``.html``, ``.txt`` and ``.docx``, and hostile repositories, configurations, baselines and
+cache folders checked by the command line in a temporary folder (the ``cli-*`` targets, see
+scripts/README.md), and checks the same properties:
 
 * parsing and checking never raise; ``load`` raises nothing but ``InputError``;
 * no rule fails (a rule exception becomes a diagnostic, which counts as a failure here);
@@ -28,6 +30,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import signal
 import sys
 import time
@@ -268,6 +271,574 @@ def run_repeated(payload):
     P.check_text(text, path, twice=False)
 
 
+# ================================================================================================
+# Command-line targets: hostile repositories, configurations, baselines and cache folders
+# ================================================================================================
+#
+# Each input is a small project laid out in a fresh temporary folder -- beside it an "outside"
+# folder standing for the rest of the machine, that links point into -- and checked by running
+# `python -m claimlint check` in it, with a time limit and a memory limit. A failure is a traceback
+# (or claimlint's own "internal error" line), an exit code other than 0, 1 or 2, a run that hangs,
+# too much memory, or any change to the outside folder or to the temporary folder around the
+# project. Links only ever point into the temporary folder or at /dev/zero, /dev/urandom,
+# /dev/null and /dev/full: nothing outside it can be harmed.
+
+CLI_TIMEOUT = 45            # seconds for one claimlint run
+CLI_MEMORY = 4 << 30        # address space of one run (RLIMIT_AS)
+CLI_MAX_RSS = 1_500_000     # kilobytes of resident memory that count as a blow-up
+DEVICES = ["/dev/zero", "/dev/urandom", "/dev/null", "/dev/full"]
+ODD_NAMES = ["-", "--fix.md", "-rf.md", " lead.md", "trail .md", "new\nline.md", "tab\t.md",
+             "caf\u00e9.md", "\u202eevil.md", "\u0085nel.md", "\u2028ls.md", "x" * 240 + ".md",
+             "a:b.md", "*.md", "[x].md", "?.md", "\\back.md", ".hidden.md", "..dots.md", "#h.md",
+             "!.md", "%41.md", "\U0001f600.md", "CON.md", "a.MD", "a.Html", "a.mdx", "a.docx",
+             "a.rst", "a.text", "a.yaml", "noext"]
+BYTE_NAMES = [b"caf\xe9.md", b"\xff\xfe.md", b"bad\x80.txt", b"\xed\xa0\x80.md"]
+DIRS = ["", "", "sub/", "a/b/", "node_modules/", ".claimlint_cache/", ".git/", "drafts/", "c d/"]
+CLAIM_TEXT = st.one_of(st.sampled_from(P.CLAIMS), P.prose(max_size=6))
+
+
+def _file_content(draw, ext: str) -> bytes:
+    kind = draw(st.sampled_from(["claim", "md", "html", "bytes", "empty", "big-line", "docx",
+                                 "directive", "utf16"]))
+    if kind == "docx" or (ext == ".docx" and kind != "bytes"):
+        return P.build_docx(draw(P.docx_paragraphs()))
+    if kind == "md":
+        return draw(P.markdown_documents()).encode("utf-8", "surrogatepass")
+    if kind == "html":
+        return draw(P.html_documents()).encode("utf-8", "surrogatepass")
+    if kind == "bytes":
+        return draw(st.binary(max_size=2000))
+    if kind == "empty":
+        return b""
+    if kind == "big-line":
+        return (draw(st.sampled_from([")", "(", "!?", "'", "*", "a", " "])) * 30000).encode() + \
+            draw(CLAIM_TEXT).encode()
+    if kind == "directive":
+        return (draw(st.sampled_from(P.DIRECTIVES + [
+            "<!-- claimlint-disable-line claims/cure-claim -->", "<!-- claimlint-disabel -->",
+            "<!-- claimlint-disable claims/cure-claimz -->", "<!-- claimlint-enable -->"]))
+            + "\n" + draw(CLAIM_TEXT) + "\n").encode()
+    if kind == "utf16":
+        return b"\xff\xfe" + draw(CLAIM_TEXT).encode("utf-16-le")
+    return (draw(CLAIM_TEXT) + "\n").encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def _name(draw) -> object:
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(BYTE_NAMES))
+    if draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(ODD_NAMES))
+    return draw(st.sampled_from(["page", "post", "about", "x"])) + \
+        draw(st.sampled_from([".md", ".html", ".txt", ".docx", ".mdx", ".htm", ".markdown"]))
+
+
+@st.composite
+def layout_entries(draw) -> list:
+    """What a hostile repository holds: files, links in and out, devices, FIFOs, deep trees."""
+    out = []
+    for _ in range(draw(st.integers(1, 10))):
+        where = draw(st.sampled_from(DIRS))
+        name = draw(_name())
+        kind = draw(st.sampled_from(["file", "file", "file", "link", "link", "device", "fifo",
+                                     "deep", "socket", "loop"]))
+        if kind == "file":
+            ext = os.path.splitext(name if isinstance(name, str) else name.decode("latin-1"))[1]
+            out.append(("file", where, name, _file_content(draw, ext)))
+        elif kind == "link":
+            # Relative targets stay inside the temporary folder from any of DIRS ("..", from the
+            # project itself, is the temporary folder); OUT is the outside folder, absolute.
+            target = draw(st.sampled_from(["OUT/victim.md", "OUT", "OUT/sub", "nowhere.md", ".",
+                                           "..", "page.md", "sub", "OUT/sub/deep.md"]))
+            out.append(("link", where, name, target))
+        elif kind == "device":
+            out.append(("link", where, name, draw(st.sampled_from(DEVICES))))
+        elif kind == "fifo":
+            out.append(("fifo", where, name))
+        elif kind == "deep":
+            out.append(("deep", draw(st.sampled_from([20, 100, 300, 1100])), name,
+                        _file_content(draw, ".md")))
+        elif kind == "socket":
+            out.append(("socket", where, "s.md"))
+        else:
+            out.append(("link", where, draw(st.sampled_from(["loop", "loop.md"])), "."))
+    return out
+
+
+YAML_HOSTILE = [
+    "jobs: " + "9" * 5000, "max-file-size: 1e400", "max-file-size: 0x" + "f" * 5000,
+    "include: " + "[" * 3000 + "]" * 3000, "a: &a [1,2]\n" + "".join(
+        f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdef", "bcdefg")),
+    "packs: [./p.yaml]", "packs: [./zero.yaml]", "packs: [./fifo.yaml]", "packs: [./slow.yaml]",
+    "baseline: /dev/zero", "baseline: fifo.json", "cache-dir: OUT", "cache-dir: sub",
+    "cache-dir: page.md", "exclude: ['**', '!**']", "include: ['*']", "include: ['**/*', '/']",
+    "severity: {'*': fatal}", "overrides: [{files: ['**'], ignore: ['*']}]", "model: ../OUT",
+    "jobs: 0", "jobs: -1", "fail-on: 2001-13-45", "select: [!!binary AAAA]",
+    "packs: !!python/object/apply:os.system ['touch PWNED']", "\t- tab", "\x00", "{", "- [",
+    "? [a]\n: 1", "include: ['\u202e*.md']",
+]
+PACKS = [
+    "pack: p\nrules:\n  - id: r\n    kind: regex\n    category: cure-claim\n    message: m\n"
+    "    rationale: r\n    references: [x]\n    regex: ['(?:(?:(?:tea){1000}){1000}){1000}']\n"
+    "    examples: {bad: [tea], good: [b]}\n",
+    "pack: p\nrules:\n  - id: r\n    kind: phrase\n    category: cure-claim\n    message: m\n"
+    "    rationale: r\n    references: [x]\n    phrases: [cure]\n    examples: {bad: [a cure], good: [b]}\n"
+    "    fix: {replace: 'rem\u00e8de \u2014 \U0001f600', safe: true}\n",
+    "pack: p\nrules: " + "[" * 2000 + "]" * 2000 + "\n",
+    "pack: " + "1" * 5000 + "\nrules: []\n",
+]
+
+
+@st.composite
+def hostile_configs(draw) -> dict:
+    kind = draw(st.sampled_from(["yaml", "yaml", "pyproject", "link"]))
+    if kind == "yaml":
+        body = "\n".join(draw(st.lists(st.sampled_from(YAML_HOSTILE), min_size=1, max_size=3)))
+        return {"file": ".claimlint.yaml", "text": body, "pack": draw(st.sampled_from(PACKS))}
+    if kind == "pyproject":
+        body = draw(st.sampled_from([
+            "[tool.claimlint]\njobs = " + "1" * 5000, "[tool.claimlint]\ninclude = " + "[" * 3000,
+            "[tool.claimlint]\nmax-file-size = inf", "[tool.claimlint]\npacks = [\"./zero.yaml\"]",
+            "[tool]\nx = 0x" + "f" * 5000, "[tool.claimlint]\nexclude = \"x\"", "\x00"]))
+        return {"file": "pyproject.toml", "text": body, "pack": draw(st.sampled_from(PACKS))}
+    return {"file": ".claimlint.yaml", "link": draw(st.sampled_from(DEVICES + ["OUT/victim.md"])),
+            "pack": draw(st.sampled_from(PACKS))}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20)
+
+
+@st.composite
+def hostile_baselines(draw) -> dict:
+    kind = draw(st.sampled_from(["json", "deep", "bigint", "link", "fifo", "dir", "bytes",
+                                 "entries", "write-link", "write-tmp-link"]))
+    if kind == "json":
+        return {"read": json.dumps(draw(JSON_VALUES)).encode()}
+    if kind == "deep":
+        return {"read": b"[" * draw(st.integers(1000, 200_000))}
+    if kind == "bigint":
+        return {"read": b'{"version": 1, "findings": [' + b"7" * 6000 + b"]}"}
+    if kind == "link":
+        return {"read-link": draw(st.sampled_from(DEVICES + ["OUT/victim.md", "OUT"]))}
+    if kind == "fifo":
+        return {"read-fifo": True}
+    if kind == "dir":
+        return {"read-dir": True}
+    if kind == "bytes":
+        return {"read": draw(st.binary(max_size=500))}
+    if kind == "entries":
+        rows = draw(st.lists(st.fixed_dictionaries({"path": JSON_VALUES, "rule": JSON_VALUES,
+                                                    "fingerprint": JSON_VALUES}), max_size=5))
+        return {"read": json.dumps({"version": 1, "findings": rows}).encode()}
+    if kind == "write-link":
+        return {"write-link": draw(st.sampled_from(["OUT/victim.md", "/dev/null", "page.md"]))}
+    return {"write-tmp-link": "OUT/victim.md"}
+
+
+@st.composite
+def hostile_caches(draw) -> dict:
+    """Links where the cache's files and folders go, and entries to corrupt after a first run."""
+    links = draw(st.dictionaries(
+        st.sampled_from([".gitignore", "CACHEDIR.TAG", "v1", "packs", ""]),
+        st.sampled_from(["OUT", "OUT/victim.md", "OUT/new-file", "/dev/zero", "/dev/null"]),
+        max_size=2))
+    corrupt = draw(st.sampled_from(["none", "json", "severity", "device", "fifo", "dir", "deep",
+                                    "bytes", "generation-link"]))
+    return {"links": links, "corrupt": corrupt, "json": json.dumps(draw(JSON_VALUES))}
+
+
+OPTION_SETS = st.lists(st.sampled_from([
+    ("--fix",), ("--fix", "--unsafe-fixes"), ("--diff",), ("--no-cache",), ("-j", "1"), ("-j", "2"),
+    ("--format", "json"), ("--format", "sarif"), ("--format", "html"), ("--format", "junit"),
+    ("--format", "json-lines"), ("--format", "github"), ("--format", "concise"),
+    ("-o", "report.out"), ("-o", "LINKED-REPORT"), ("--statistics",), ("--isolated",),
+    ("--fail-on", "never"), ("--write-baseline", "b.json"), ("--baseline", "b.json"),
+    ("-q",)]), max_size=4)
+
+
+@st.composite
+def cli_cases(draw, part: str) -> dict:
+    case = {"entries": draw(layout_entries()), "options": draw(OPTION_SETS)}
+    if part == "config":
+        case["config"] = draw(hostile_configs())
+    elif part == "baseline":
+        case["baseline"] = draw(hostile_baselines())
+    elif part == "cache":
+        case["cache"] = draw(hostile_caches())
+    elif part == "stdin":
+        case["stdin"] = draw(st.sampled_from(["/dev/zero", "/dev/urandom", "file", "fifo-empty"]))
+    return case
+
+
+def _fs(name) -> bytes:
+    return name if isinstance(name, bytes) else os.fsencode(name)
+
+
+def _target(target: str, tmp: bytes) -> bytes:
+    if target.startswith("OUT"):
+        return os.path.join(tmp, b"outside", _fs(target[4:])) if target != "OUT" else \
+            os.path.join(tmp, b"outside")
+    return _fs(target)
+
+
+def _place(project: bytes, where: str, name) -> bytes:
+    folder = os.path.join(project, _fs(where))
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, _fs(name))
+
+
+def _snapshot_tree(root: bytes) -> dict:
+    out = {}
+    for dirpath, dirnames, filenames in _walk(root):
+        for n in dirnames + filenames:
+            p = os.path.join(dirpath, n)
+            st_ = os.lstat(p)
+            if os.path.islink(p):
+                out[p] = ("link", os.readlink(p))
+            elif os.path.isfile(p):
+                with open(p, "rb") as fh:
+                    out[p] = ("file", fh.read(), st_.st_mode, st_.st_uid)
+            else:
+                out[p] = ("other", st_.st_mode)
+    return out
+
+
+def _make_deep(project: bytes, depth: int, name: bytes, data: bytes) -> None:
+    """project/d/d/.../d/name, level by level (os.makedirs recurses once per level)."""
+    fd = os.open(project, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            try:
+                os.mkdir(b"d", dir_fd=fd)
+            except FileExistsError:
+                pass
+            sub = os.open(b"d", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=fd)
+            os.close(fd)
+            fd = sub
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=fd)
+        try:
+            os.write(out, data)
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: bytes) -> None:
+    """Remove a tree of any depth without recursion (shutil.rmtree recurses once per level)."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+        return
+    order = []
+    for dirpath, dirs, files in _walk(path):
+        order.append(dirpath)
+        for n in files:
+            os.unlink(os.path.join(dirpath, n))
+        for n in dirs:
+            p = os.path.join(dirpath, n)
+            if os.path.islink(p):
+                os.unlink(p)
+    for dirpath in reversed(order):
+        os.rmdir(dirpath)
+
+
+def _walk(path):
+    from claimlint.safefs import walk
+
+    return walk(path)
+
+
+def _build(tmp: bytes, case: dict) -> bytes:
+    import socket
+
+    project = os.path.join(tmp, b"project")
+    outside = os.path.join(tmp, b"outside")
+    os.makedirs(os.path.join(outside, b"sub"))
+    with open(os.path.join(outside, b"victim.md"), "wb") as fh:
+        fh.write(b"<!-- claimlint-disable-next-line claims/cure-claim -->\nOur drops cure insomnia.\n")
+    with open(os.path.join(outside, b"sub", b"deep.md"), "wb") as fh:
+        fh.write(b"It is a cure.\n")
+    os.makedirs(project)
+    with open(os.path.join(project, b"page.md"), "wb") as fh:
+        fh.write(b"Our drops cure insomnia and 87% of users sleep better. Try our tea.\n")
+    for entry in case["entries"]:
+        try:
+            if entry[0] == "file":
+                _, where, name, data = entry
+                with open(_place(project, where, name), "wb") as fh:
+                    fh.write(data)
+            elif entry[0] == "link":
+                _, where, name, target = entry
+                os.symlink(_target(target, tmp), _place(project, where, name))
+            elif entry[0] == "fifo":
+                os.mkfifo(_place(project, entry[1], entry[2]))
+            elif entry[0] == "socket":
+                s = socket.socket(socket.AF_UNIX)
+                path = _place(project, entry[1], entry[2])
+                if len(path) < 100:
+                    s.bind(path)
+                s.close()
+            elif entry[0] == "deep":
+                _, depth, name, data = entry
+                _make_deep(project, depth, _fs(name), data)
+        except (OSError, ValueError):
+            pass  # a name the file system refuses, one that exists already...
+    return project
+
+
+def _prepare_extras(tmp: bytes, project: bytes, case: dict) -> list[str]:
+    """Config, baseline, cache and stdin set-up; returns extra command-line arguments."""
+    args: list[str] = []
+    cfg = case.get("config")
+    if cfg:
+        path = os.path.join(project, cfg["file"].encode())
+        if "link" in cfg:
+            os.symlink(_target(cfg["link"], tmp), path)
+        else:
+            with open(path, "w", encoding="utf-8", errors="surrogatepass") as fh:
+                fh.write(cfg["text"].replace("OUT", "../outside"))
+        with open(os.path.join(project, b"p.yaml"), "w", encoding="utf-8") as fh:
+            fh.write(cfg["pack"])
+        with open(os.path.join(project, b"slow.yaml"), "w", encoding="utf-8") as fh:
+            fh.write(PACKS[0])
+        os.symlink(b"/dev/zero", os.path.join(project, b"zero.yaml"))
+        os.mkfifo(os.path.join(project, b"fifo.yaml"))
+        os.mkfifo(os.path.join(project, b"fifo.json"))
+    base = case.get("baseline")
+    if base:
+        path = os.path.join(project, b"base.json")
+        if "read" in base:
+            with open(path, "wb") as fh:
+                fh.write(base["read"])
+            args += ["--baseline", "base.json"]
+        elif "read-link" in base:
+            os.symlink(_target(base["read-link"], tmp), path)
+            args += ["--baseline", "base.json"]
+        elif "read-fifo" in base:
+            os.mkfifo(path)
+            args += ["--baseline", "base.json"]
+        elif "read-dir" in base:
+            os.mkdir(path)
+            args += ["--baseline", "base.json"]
+        elif "write-link" in base:
+            os.symlink(_target(base["write-link"], tmp), path)
+            args += ["--write-baseline", "base.json"]
+        else:
+            os.symlink(_target(base["write-tmp-link"], tmp), path + b".tmp")
+            args += ["--write-baseline", "base.json"]
+    cache = case.get("cache")
+    if cache:
+        folder = os.path.join(project, b".claimlint_cache")
+        if "" in cache["links"] and not os.path.lexists(folder):
+            os.symlink(_target(cache["links"][""], tmp), folder)
+        elif not os.path.islink(folder):
+            os.makedirs(folder, exist_ok=True)
+            for name, target in cache["links"].items():
+                link = os.path.join(folder, name.encode())
+                if name and not os.path.lexists(link):
+                    os.symlink(_target(target, tmp), link)
+    return args
+
+
+def _corrupt_cache(tmp: bytes, project: bytes, case: dict) -> None:
+    cache = case["cache"]
+    gens = os.path.join(project, b".claimlint_cache", b"v1")
+    if cache["corrupt"] == "none" or os.path.islink(gens) or not os.path.isdir(gens):
+        return
+    for dirpath, _dirs, files in os.walk(gens):
+        for n in files:
+            p = os.path.join(dirpath, n)
+            try:
+                os.unlink(p)
+                c = cache["corrupt"]
+                if c == "json":
+                    with open(p, "w") as fh:
+                        fh.write(cache["json"])
+                elif c == "severity":
+                    with open(p, "w") as fh:
+                        fh.write('[{"rule": "r", "category": "c", "severity": "fatal", "message": "m",'
+                                 '"line": 1, "column": 1, "end_line": 1, "end_column": 2,'
+                                 '"excerpt": "x", "suggestion": null}]')
+                elif c == "device":
+                    os.symlink(b"/dev/zero", p)
+                elif c == "fifo":
+                    os.mkfifo(p)
+                elif c == "dir":
+                    os.mkdir(p)
+                elif c == "deep":
+                    with open(p, "w") as fh:
+                        fh.write("[" * 100_000)
+                elif c == "bytes":
+                    with open(p, "wb") as fh:
+                        fh.write(b"\xff\x00" * 10)
+            except OSError:
+                pass
+    if cache["corrupt"] == "generation-link":
+        for name in os.listdir(gens):
+            p = os.path.join(gens, name)
+            if os.path.isdir(p) and not os.path.islink(p):
+                os.rename(p, os.path.join(tmp, b"outside", b"moved-generation"))
+                os.symlink(os.path.join(tmp, b"outside", b"moved-generation"), p)
+
+
+def _limits():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (CLI_MEMORY, CLI_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _run_claimlint(project: bytes, args: list[str], stdin,
+                   traceback: bool = False) -> tuple[int | None, str, int]:
+    """(exit code or None on a hang, standard error, peak resident kilobytes)."""
+    import subprocess
+
+    argv = [sys.executable, "-m", "claimlint", "check", *args]
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    env.pop("CLAIMLINT_TRACEBACK", None)
+    if traceback:
+        env["CLAIMLINT_TRACEBACK"] = "1"
+    import threading
+
+    proc = subprocess.Popen(argv, cwd=project, stdin=stdin, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, preexec_fn=_limits,
+                            start_new_session=True)
+    hung = []
+
+    def stop():
+        hung.append(True)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the workers of -j too
+        except OSError:
+            pass
+
+    timer = threading.Timer(CLI_TIMEOUT, stop)
+    timer.start()
+    try:
+        err = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this run's own peak memory
+    finally:
+        timer.cancel()
+        proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # nothing of the run may outlive it
+    except OSError:
+        pass
+    text = err.decode("utf-8", "replace")
+    return (None if hung else proc.returncode), text, usage.ru_maxrss
+
+
+_TB_LAST = re.compile(r"^(\w+(?:Error|Exception|Interrupt)\b.*)$", re.M)
+_TB_FRAME = re.compile(r'File "([^"]*claimlint[^"]*)", line (\d+), in (\w+)')
+
+
+def _classify(rc, err: str, peak: int) -> str | None:
+    if rc is None:
+        return "cli-hang"
+    if "Traceback" in err:
+        frames = _TB_FRAME.findall(err)
+        last = _TB_LAST.findall(err)
+        where = f"{os.path.basename(frames[-1][0])}:{frames[-1][2]}" if frames else "?"
+        return f"cli-traceback:{(last[-1].split(':')[0] if last else '?')}@{where}"
+    m = re.search(r"internal error \((\w+)", err)
+    if m:
+        return f"cli-internal-error:{m.group(1)}"
+    if rc not in (0, 1, 2):
+        return f"cli-exit-{rc}"
+    if peak > CLI_MAX_RSS:
+        return "cli-memory"
+    return None
+
+
+def run_cli_case(payload) -> None:
+    """Lay the case out, run claimlint on it, and check what a hostile repository must not do."""
+    import tempfile
+
+    case = payload[0]
+    tmp = os.fsencode(tempfile.mkdtemp(prefix="claimlint-fuzz-"))
+    try:
+        _run_case_in(tmp, case)
+    finally:
+        try:
+            os.chmod(tmp, 0o700)
+            _remove_tree(tmp)
+        except OSError:
+            pass
+
+
+def _run_case_in(tmp: bytes, case: dict) -> None:
+    import subprocess
+
+    project = _build(tmp, case)
+    args = ["."]
+    extra = _prepare_extras(tmp, project, case)
+    for opt in case["options"]:
+        if "--write-baseline" in opt and any("--write-baseline" in a for a in extra):
+            continue
+        if "LINKED-REPORT" in opt:  # a link planted where the report goes
+            if not os.path.lexists(os.path.join(project, b"linked.out")):
+                os.symlink(os.path.join(tmp, b"outside", b"victim.md"),
+                           os.path.join(project, b"linked.out"))
+            opt = ("-o", "linked.out")
+        args += list(opt)
+    args += extra
+    if "--fix" in args and "--diff" in args:
+        args.remove("--diff")
+    stdin = subprocess.DEVNULL
+    opened = None
+    if case.get("stdin"):
+        args = ["-", "--stdin-filename", "in.md"] + [a for a in args if a not in (".", "--fix",
+                                                                                   "--diff")]
+        source = case["stdin"]
+        if source.startswith("/dev/"):
+            opened = open(source, "rb")
+        elif source == "file":
+            opened = open(os.path.join(project, b"page.md"), "rb")
+        else:
+            opened = None
+        stdin = opened if opened is not None else subprocess.DEVNULL
+    before = _snapshot_tree(os.path.join(tmp, b"outside"))
+    around = sorted(os.listdir(tmp))
+    try:
+        runs = 2 if case.get("cache") else 1
+        for i in range(runs):
+            rc, err, peak = _run_claimlint(project, args, stdin)
+            kind = _classify(rc, err, peak)
+            if kind and kind.startswith("cli-internal-error") and stdin is subprocess.DEVNULL:
+                # Again with the traceback shown, to say where (and deduplicate by that).
+                rc2, err2, _ = _run_claimlint(project, args, stdin, traceback=True)
+                if "Traceback" in err2:
+                    kind = _classify(rc2, err2, 0).replace("cli-traceback", "cli-internal-error")
+                    err = err2
+            if kind:
+                raise P.PropertyViolation(kind, f"claimlint {' '.join(args)}: exit {rc}\n{err[-2000:]}")
+            if i == 0 and case.get("cache"):
+                _corrupt_cache(tmp, project, case)
+                before = _snapshot_tree(os.path.join(tmp, b"outside"))
+    finally:
+        if opened is not None:
+            opened.close()
+    after = _snapshot_tree(os.path.join(tmp, b"outside"))
+    if after != before:
+        changed = sorted(set(before) ^ set(after)) + [p for p in before
+                                                       if p in after and before[p] != after[p]]
+        raise P.PropertyViolation("cli-outside-changed",
+                                  f"claimlint {' '.join(args)} changed {changed[:5]}")
+    if sorted(os.listdir(tmp)) != around:
+        raise P.PropertyViolation("cli-outside-changed",
+                                  f"claimlint {' '.join(args)} created {sorted(os.listdir(tmp))}")
+    litter = [os.path.join(d, n) for d, _dirs, names in _walk(project)
+              for n in names if n.startswith((b".claimlint-", b"base.json.tmp"))
+              and not os.path.islink(os.path.join(d, n))]
+    if litter:
+        raise P.PropertyViolation("cli-temporary-file-left",
+                                  f"claimlint {' '.join(args)} left {litter[:3]}")
+
+
 PATHS = st.sampled_from(["a.md", "a.html", "a.txt"])
 # The test module's generators leave lone surrogates out (parse() replaces them with U+FFFD, so
 # excerpts would not equal the input there); here they go in, to check that nothing crashes.
@@ -287,7 +858,14 @@ TARGETS = {
     "bytes-html": (st.tuples(st.just("a.html"), byte_inputs(".html")), run_bytes),
     "bytes-txt": (st.tuples(st.just("a.txt"), byte_inputs(".txt")), run_bytes),
     "bytes-docx": (docx_inputs(), run_bytes),
+    "cli-layout": (st.tuples(cli_cases("layout")), run_cli_case),
+    "cli-config": (st.tuples(cli_cases("config")), run_cli_case),
+    "cli-baseline": (st.tuples(cli_cases("baseline")), run_cli_case),
+    "cli-cache": (st.tuples(cli_cases("cache")), run_cli_case),
+    "cli-stdin": (st.tuples(cli_cases("stdin")), run_cli_case),
 }
+# Command-line targets run claimlint as a process (a second or more each): fewer per round.
+CHUNK_FOR = {t: 8 for t in TARGETS if t.startswith("cli-")}
 
 
 # ================================================================================================
@@ -489,7 +1067,7 @@ def main(argv: list[str] | None = None) -> int:
             for target in targets:
                 if fz.done():
                     break
-                fz.chunk(target, args.chunk, rng.randrange(2**32))
+                fz.chunk(target, CHUNK_FOR.get(target, args.chunk), rng.randrange(2**32))
             round_no += 1
             now = time.monotonic()
             if now - last_report >= 30 or fz.done():

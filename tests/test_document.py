@@ -75,3 +75,65 @@ def test_line_index_handles_crlf_cr_and_lf():
 def test_offset_map_end_of_empty_span():
     omap = OffsetMap([(0, 3, 10, 13)])
     assert omap.span(1, 1) == (11, 11)
+
+
+# -- long punctuation runs ----------------------------------------------------------------------
+
+def _check_map(doc):
+    """Every copied prose character is the original one; inserted spaces map to empty ranges."""
+    for blk in doc.blocks:
+        prev = 0
+        for ps, n, os_, oe in blk.map.segments:
+            assert os_ >= prev
+            if oe - os_ == n:
+                for k in range(n):
+                    p, o = blk.text[ps + k], doc.text[os_ + k]
+                    assert p == o or (p == " " and o.isspace())
+            prev = oe
+
+
+def test_a_long_punctuation_run_is_broken_and_positions_stay_exact():
+    import time
+
+    from claimlint import check_text, sources
+    from claimlint.document import PUNCT_RUN
+
+    text = "Our drops cure insomnia" + ")" * 20_000 + " and cure colds."
+    t0 = time.perf_counter()
+    findings = check_text(text, "a.txt")
+    assert time.perf_counter() - t0 < 10  # 53 s before: spaCy split the 20,000 suffixes one by one
+    cures = [(f.column, f.excerpt) for f in findings if f.rule == "claims/cure-claim"]
+    assert cures == [(11, "cure"), (text.index("cure colds") + 1, "cure")]
+    doc = sources.parse(text, "a.txt")
+    blk = doc.blocks[0]
+    assert max(len(w) for w in blk.text.split(" ")) <= PUNCT_RUN + len("insomnia")
+    assert blk.text.replace(" ", "") == text.replace(" ", "")
+    _check_map(doc)
+    start = blk.text.index("cure colds")
+    assert text[slice(*blk.map.span(start, start + 4))] == "cure"
+
+
+def test_runs_in_markup_entities_links_and_marks_stay_mapped():
+    from claimlint import sources
+
+    md = "See [the " + "!" * 100 + " study](https://x.org/s)" + "?" * 70 + " now<sup>3</sup>.\n"
+    doc = sources.parse(md, "a.md")
+    blk = doc.blocks[0]
+    _check_map(doc)
+    (link,) = blk.links
+    assert blk.text[link.start:link.end].replace(" ", "") == "the" + "!" * 100 + "study"
+    assert blk.text[link.start:link.start + 4] == "the "
+    html = "<p>" + "&amp;" * 50 + "x" + "&#41;" * 40 + " cure</p>"
+    doc = sources.parse(html, "a.html")
+    _check_map(doc)
+    blk = doc.blocks[0]
+    assert blk.text.replace(" ", "") == "&" * 50 + "x" + ")" * 40 + "cure"
+    at = blk.text.index("cure")
+    assert html[slice(*blk.map.span(at, at + 4))] == "cure"
+
+
+def test_ordinary_punctuation_is_left_alone():
+    from claimlint import sources
+
+    for text in ("Wow!!! Really?! (see [3], p. 4...)", "-" * 32 + " a rule line", "a" + "." * 32):
+        assert sources.parse(text, "a.txt").blocks[0].text == text

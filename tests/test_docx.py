@@ -263,3 +263,97 @@ def test_docx_vertically_merged_cell_read_twice():
 def test_docx_content_controls_in_tables_are_skipped(table):
     doc = sources.load("a.docx", data=docx_with_document_xml(table))
     assert "It cures cancer." in doc.text
+# ------------------------------------------------------------------------------------------------
+# Zip bombs and very long documents
+# ------------------------------------------------------------------------------------------------
+
+def _template_parts() -> list[tuple[str, bytes]]:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    return [(i.filename, src.read(i)) for i in src.infolist()]
+
+
+def _bomb(path, body_unit: bytes, repeat: int, compression=None):
+    """A .docx whose document.xml holds ``body_unit`` ``repeat`` times, written as a stream so
+    that the test never holds the unpacked part in memory."""
+    import zipfile
+
+    compression = zipfile.ZIP_DEFLATED if compression is None else compression
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, data in _template_parts():
+            if name != "word/document.xml":
+                z.writestr(name, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with z.open(name, "w", force_zip64=True) as out:
+                out.write(head + b"<w:body>")
+                chunk = body_unit * max(1, 1_000_000 // len(body_unit))
+                left = repeat
+                while left > 0:
+                    n = min(left, 1_000_000 // len(body_unit) or 1)
+                    out.write(chunk if n * len(body_unit) == len(chunk) else body_unit * n)
+                    left -= n
+                out.write(tail)
+    return path
+
+
+RUN = b"<w:p><w:r><w:t>Our drops cure insomnia.</w:t></w:r></w:p>"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    import resource
+    import time
+
+    path = _bomb(tmp_path / "bomb.docx", RUN, 160_000_000 // len(RUN))
+    assert path.stat().st_size < 2_000_000
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"unpacks to 16\d MB, over the 100 MB limit \(a zip bomb\?\)"):
+        sources.load(str(path))
+    assert time.perf_counter() - t0 < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 100_000  # KB
+    proc = run_cli("check", "bomb.docx", "--no-cache", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "bomb.docx: not checked: the Word document unpacks to" in proc.stderr
+
+
+def test_the_text_and_markup_have_their_own_limit(tmp_path):
+    path = _bomb(tmp_path / "long.docx", RUN, 30_000_000 // len(RUN))
+    with pytest.raises(InputError, match="text and markup unpack to 3\\d MB, over the 25 MB limit"):
+        sources.load(str(path))
+    # Limits grow with max-file-size.
+    from claimlint.sources.docx import check_package
+
+    check_package(path.read_bytes(), "long.docx", max_bytes=40_000_000)
+
+
+def test_too_many_parts_or_another_compression_is_refused(tmp_path):
+    import zipfile
+
+    many = tmp_path / "many.docx"
+    with zipfile.ZipFile(many, "w") as z:
+        for name, data in _template_parts():
+            z.writestr(name, data)
+        for i in range(6000):
+            z.writestr(f"extra/part{i}.xml", b"")
+    with pytest.raises(InputError, match="holds 6,0.. parts"):
+        sources.load(str(many))
+    bz = _bomb(tmp_path / "bz.docx", RUN, 10, compression=zipfile.ZIP_BZIP2)
+    with pytest.raises(InputError, match="compression method 12"):
+        sources.load(str(bz))
+
+
+def test_many_paragraphs_are_read_quickly(tmp_path):
+    import time
+
+    styled = b'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Head</w:t></w:r></w:p>'
+    path = _bomb(tmp_path / "long.docx", RUN * 9 + styled, 3_000)  # 30,000 paragraphs
+    t0 = time.perf_counter()
+    doc = sources.load(str(path))
+    assert time.perf_counter() - t0 < 10  # 45 s before: python-docx resolved each paragraph's style
+    kinds = [b.kind for b in doc.blocks]
+    assert len(kinds) == 30_000 and kinds[:10] == ["paragraph"] * 9 + ["heading"]
+    assert kinds.count("heading") == 3_000

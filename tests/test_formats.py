@@ -606,3 +606,29 @@ def test_concise_end_to_end(tmp_path):
     assert "\x1b[" not in proc.stdout  # not a terminal: no colour
     clean = check(tmp_path, "concise", "docs/clean.md")
     assert clean.returncode == 0 and clean.stdout == ""
+
+
+# -- json ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\u0085", "\x1c", "\x1d", "\x1e", "\x0b", "\x0c"])
+def test_json_is_valid_whatever_line_separators_the_text_holds(odd):
+    results = sample_results()
+    f = results[1].findings[0]
+    f.message = f"line{odd}separator"
+    f.excerpt = f"cure{odd}all"
+    results[1].path = f.path = f"docs/odd{odd}name.md"
+    results.append(unreadable(f"docs/bad{odd}file.md", f"cannot read{odd}it"))
+    out = render("json", results)
+    data = json.loads(out)
+    assert data["findings"][0]["message"] == f"line{odd}separator"
+    assert data["findings"][0]["excerpt"] == f"cure{odd}all"
+    assert data["findings"][0]["path"] == f"docs/odd{odd}name.md"
+    assert data["diagnostics"][-1]["message"] == f"cannot read{odd}it"
+    assert "\u2028" not in out and "\u2029" not in out and "\u0085" not in out
+
+
+def test_json_end_to_end_with_a_line_separator_in_the_text(tmp_path):
+    write_project(tmp_path, {"docs/bad\u2028name.md": "Our drops cure\u2028insomnia.\u0085 It is a cure.\n"})
+    proc = check(tmp_path, "json", "docs")
+    data = json.loads(proc.stdout)
+    assert data["findings"] and proc.returncode == 1

@@ -182,3 +182,44 @@ def test_pack_path_on_the_command_line_is_relative_to_the_working_directory(tmp_
     (tmp_path / "sub" / "local.yaml").write_text(textwrap.dedent(HEADER + RULE))
     proc = run_cli("rules", "--pack", "./local.yaml", cwd=tmp_path / "sub")
     assert proc.returncode == 0 and "demo/r1" in proc.stdout
+
+
+# -- YAML values that used to escape as bare exceptions ------------------------------------------
+
+@pytest.mark.parametrize("value,fragment", [
+    ("1" * 5000, "a number of 5,000 characters is too long"),
+    ("0x" + "f" * 5000, "too long"),
+    ("1:" * 3000 + "1", "too long"),
+    ("2001-12-14t21:59:43.10-99:00", "is not a valid timestamp"),
+    ("9999-99-99", "is not a valid timestamp (month must be in 1..12)"),
+])
+def test_yaml_values_that_cannot_be_built_name_their_line(value, fragment):
+    from claimlint.errors import ClaimlintError
+    from claimlint.yamlutil import load_yaml
+
+    with pytest.raises(ClaimlintError) as exc:
+        load_yaml(f"pack: p\nrules:\n  - x: {value}\n", "p.yaml")
+    assert exc.value.path == "p.yaml" and exc.value.line == 3
+    assert fragment in exc.value.message
+
+
+def test_a_huge_integer_in_a_configuration_is_one_clear_error(tmp_path):
+    from conftest import run_cli
+
+    (tmp_path / ".claimlint.yaml").write_text("jobs: " + "9" * 5000 + "\n")
+    (tmp_path / "a.md").write_text("Hello.\n")
+    proc = run_cli("check", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("claimlint: error: .claimlint.yaml:1:7: invalid YAML: a number")
+
+
+def test_a_huge_pack_file_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    from claimlint import packs
+    from claimlint.errors import PackError
+
+    monkeypatch.setattr(packs, "MAX_PACK_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("pack: big\nrules: []\n" + "# padding\n" * 500)
+    packs._load_file.cache_clear()
+    with pytest.raises(PackError, match="rule pack is over"):
+        packs.load_pack(str(big))

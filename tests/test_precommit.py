@@ -14,9 +14,9 @@ from helpers import ROOT
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def pre_commit(*args: str, cwd) -> subprocess.CompletedProcess:
+def pre_commit(*args: str, cwd, env: dict | None = None) -> subprocess.CompletedProcess:
     exe = [sys.executable, "-m", "pre_commit"]
-    env = dict(os.environ, PRE_COMMIT_COLOR="never", NO_COLOR="1")
+    env = dict(os.environ, PRE_COMMIT_COLOR="never", NO_COLOR="1", **(env or {}))
     return subprocess.run([*exe, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
 
 
@@ -45,6 +45,9 @@ def test_hook_fails_on_bad_copy_and_passes_on_clean_copy(repo):
     proc = pre_commit("try-repo", str(ROOT), "claimlint", "--all-files", cwd=repo)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
+    # One run, one summary: pre-commit must not split the files over several claimlint processes
+    # (claimlint parallelises itself), or each prints its own "Found N problems" line.
+    assert out.count("Found ") == 1, out
     assert "bad.md:1:11: error [starter/cure-words]" in out
     assert "page.html:1:" in out and "notes.txt:1:1:" in out
     assert "drafts/bad.md" not in out  # the project's configured exclude applies to listed files
@@ -54,3 +57,29 @@ def test_hook_fails_on_bad_copy_and_passes_on_clean_copy(repo):
                       cwd=repo)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+def _readme_local_recipe() -> str:
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    local = [b for b in blocks if "repo: local" in b]
+    assert len(local) == 1, "the README has one repo: local recipe"
+    return local[0]
+
+
+def test_the_readme_s_local_recipe_works_without_a_tag(repo, tmp_path):
+    """The README's `repo: local` hook, installing this checkout instead of the git URL."""
+    import re
+
+    recipe = _readme_local_recipe()
+    assert "git+https://github.com/claimlint/claimlint@main" in recipe
+    config = re.sub(r'additional_dependencies: \[.*\]', f'additional_dependencies: ["{ROOT}"]', recipe)
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "home")}  # a fresh environment with this code
+    proc = pre_commit("run", "--all-files", "--config", ".pre-commit-config.yaml", cwd=repo, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "bad.md:1:11: error [starter/cure-words]" in out and out.count("Found ") == 1
+    assert "drafts/bad.md" not in out

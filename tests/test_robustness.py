@@ -98,15 +98,15 @@ def test_missing_path_broken_symlink_and_symlink_loop(folder):
 
 def test_unreadable_file_in_a_folder(folder, monkeypatch):
     (folder / "secret.md").write_text(CLAIM)
-    real_open = open
+    real_open = os.open
 
-    def guarded(path, *a, **k):
+    def guarded(path, *a, **k):  # as if not readable (the tests may run as root)
         if str(path).endswith("secret.md"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *a, **k)
 
     monkeypatch.chdir(folder)
-    monkeypatch.setattr("builtins.open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     engine = Linter(Settings(root=str(folder), packs=["starter"]))
     results = {r.path: r for r in engine.check_paths(["."])}
     assert [str(d) for d in results["secret.md"].errors] == ["secret.md: permission denied"]
@@ -189,3 +189,120 @@ def test_cli_exit_status_on_meta_charset_rot13(tmp_path):
 def test_engine_crashes_on_lone_surrogate():
     doc = sources.parse("It cures \ud800 cancer.", "a.txt")
     Linter(Settings()).check_document(doc)
+
+
+
+
+# -- a full disk, a closed output: one line and exit code 2 -----------------------------------
+
+def _limit_file_size(limit: int):
+    def preexec():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize("fmt", ["json", "html", "text"])
+def test_a_full_disk_while_writing_the_report_is_one_clear_error(folder, fmt):
+    import subprocess
+
+    for i in range(20):
+        (folder / f"page{i}.md").write_text(CLAIM * 20)
+    (folder / "report.out").write_text("the previous report\n")
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", ".", "--no-cache",
+                           "--format", fmt, "-o", "report.out"], cwd=folder, capture_output=True,
+                          text=True, preexec_fn=_limit_file_size(4000), timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "File too large" in proc.stderr or "No space" in proc.stderr
+    assert (folder / "report.out").read_text() == "the previous report\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_standard_output_on_a_full_device_is_one_clear_error(folder):
+    import subprocess
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "claimlint", "check", ".", "--no-cache"],
+                              cwd=folder, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("claimlint: error: cannot write") and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().endswith("No space left on device") and proc.stderr.count("\n") == 1
+
+
+def test_an_internal_error_is_one_line_and_exit_code_2(folder, tmp_path):
+    import subprocess
+
+    boot = tmp_path / "boot"
+    boot.mkdir()
+    (boot / "sitecustomize.py").write_text(
+        "import sys, claimlint.cli\n"
+        "c = sys.modules['claimlint.cli.check']\n"
+        "def boom(*a, **k):\n    raise AttributeError('a bug\\nover two lines')\n"
+        "c.run_check = boom\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(boot), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "."], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("claimlint: error: internal error (AttributeError: a bug over two lines)")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    env["CLAIMLINT_TRACEBACK"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "."], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert "Traceback" in proc.stderr
+
+
+# -- FIFOs and devices in the tree ------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or not hasattr(os, "mkfifo"),
+                    reason="needs /dev/zero and FIFOs")
+def test_fifos_and_links_to_devices_are_named_and_the_rest_checked(folder):
+    os.mkfifo(folder / "pipe.md")
+    os.symlink("/dev/zero", folder / "zero.md")
+    os.symlink("/dev/urandom", folder / "random.txt")
+    proc = run_cli("check", ".", "--format", "json", cwd=folder, timeout=60)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 2
+    assert paths_with_findings(report) == {"good.md"}
+    # Links that leave the folder are not followed in a folder walk; named, they are read.
+    assert proc.stderr.strip().splitlines() == [
+        "pipe.md: is a FIFO (named pipe), not a regular file; not checked"]
+    proc = run_cli("check", "pipe.md", "zero.md", "random.txt", "good.md", cwd=folder, timeout=60)
+    assert proc.returncode == 2 and sorted(proc.stderr.strip().splitlines()) == [
+        "pipe.md: is a FIFO (named pipe), not a regular file; not checked",
+        "random.txt: is a character device, not a regular file; not checked",
+        "zero.md: is a character device, not a regular file; not checked",
+    ]
+
+
+def test_safefs_walk_matches_os_walk_and_survives_a_very_deep_tree(tmp_path):
+    from claimlint import safefs
+
+    for rel in ["a/b/c.md", "a/d.md", "e/f/g/h.md", "i.md"]:
+        p = tmp_path / "t" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    os.symlink("../e", tmp_path / "t" / "a" / "link")
+    for follow in (False, True):
+        assert list(safefs.walk(str(tmp_path / "t"), followlinks=follow)) == \
+            list(os.walk(str(tmp_path / "t"), followlinks=follow))
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    fds = [os.open(deep, os.O_RDONLY)]  # made level by level: os.makedirs recurses too
+    try:
+        for _ in range(1500):
+            os.mkdir("d", dir_fd=fds[-1])
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        os.close(os.open("bottom.md", os.O_WRONLY | os.O_CREAT, dir_fd=fds[-1]))
+        found = [f for _d, _s, files in safefs.walk(str(deep)) for f in files]
+        assert found == ["bottom.md"]
+    finally:
+        os.unlink("bottom.md", dir_fd=fds[-1])
+        for parent, child in zip(reversed(fds[:-1]), reversed(fds[1:])):
+            os.close(child)
+            os.rmdir("d", dir_fd=parent)
+        os.close(fds[0])

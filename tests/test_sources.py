@@ -319,3 +319,94 @@ def test_meta_charset_unicode_escape(tail, line):
         return  # refusing the encoding is fine
     cures = [f for f in LINTER.check_document(doc).findings if f.rule == "claims/cure-claim"]
     assert [f.line for f in cures] == [line]
+
+
+class TestReadBytes:
+    """Only regular files are read, never more than the limit + 1 bytes, and nothing blocks."""
+
+    @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+    def test_a_fifo_is_refused_without_blocking(self, tmp_path):
+        import os
+
+        os.mkfifo(tmp_path / "page.md")
+        with pytest.raises(InputError, match=r"is a FIFO \(named pipe\), not a regular file"):
+            sources.read_bytes(str(tmp_path / "page.md"), "page.md", 1000)
+
+    @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+    def test_a_link_to_a_device_is_refused(self, tmp_path, device):
+        import os
+
+        if not os.path.exists(device):
+            pytest.skip(f"no {device}")
+        os.symlink(device, tmp_path / "page.md")
+        with pytest.raises(InputError, match="is a character device, not a regular file"):
+            sources.read_bytes(str(tmp_path / "page.md"), "page.md", 1000)
+        with pytest.raises(InputError, match="character device"):
+            sources.read_bytes(str(tmp_path / "page.md"), "page.md", None)
+
+    def test_a_file_claiming_size_zero_is_still_read_within_the_limit(self):
+        import os
+
+        proc_file = "/proc/self/status"
+        if not os.path.exists(proc_file) or os.path.getsize(proc_file) != 0:
+            pytest.skip("needs a /proc file that reports size 0")
+        assert b"Name:" in sources.read_bytes(proc_file, "status", 1_000_000)
+        with pytest.raises(InputError, match="over the 0 MB limit"):
+            sources.read_bytes(proc_file, "status", 10)
+
+    def test_a_socket_is_refused(self, tmp_path):
+        import os
+        import socket
+
+        path = str(tmp_path / "s.md")
+        if len(path) > 100:
+            pytest.skip("socket path too long")
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.bind(path)
+            with pytest.raises(InputError, match="socket"):
+                sources.read_bytes(path, "s.md", 1000)
+        finally:
+            s.close()
+            os.unlink(path)
+
+    def test_a_stream_is_read_up_to_the_limit_only(self):
+        import io
+
+        assert sources.read_stream(io.BytesIO(b"x" * 1000), "<stdin>", 1000) == b"x" * 1000
+
+        class Endless(io.RawIOBase):
+            served = 0
+
+            def readable(self):
+                return True
+
+            def readinto(self, b):
+                Endless.served += len(b)
+                b[:] = b"\0" * len(b)
+                return len(b)
+
+        with pytest.raises(InputError, match="<stdin>: the input is over the 1 MB limit"):
+            sources.read_stream(io.BufferedReader(Endless()), "<stdin>", 1_000_000)
+        assert Endless.served < 3_000_000
+
+
+class TestMdx:
+    def test_mdx_is_read_as_markdown(self):
+        assert sources.format_for("post.mdx") == "markdown"
+        assert sources.format_for("POST.MDX") == "markdown"
+        mdx = ("import Chart from '../components/chart'\n\n# Sleep **better**\n\n"
+               "<Chart data={results} />\n\nOur drops *cure* insomnia.\n")
+        doc = sources.parse(mdx, "post.mdx")
+        assert doc.format == "markdown"
+        assert "Sleep better" in [b.text for b in doc.blocks]
+        assert "Our drops cure insomnia." in [b.text for b in doc.blocks]
+
+    def test_a_named_mdx_file_is_checked_as_markdown(self, tmp_path):
+        from conftest import run_cli
+
+        (tmp_path / "post.mdx").write_text(
+            "<!-- claimlint-disable-next-line claims/cure-claim -->\nOur drops *cure* insomnia.\n")
+        proc = run_cli("check", "post.mdx", "--isolated", "--no-cache", "--select", "claims/*",
+                       cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+import os
+
 import click
 
 from .. import __version__
@@ -48,19 +50,18 @@ class _Group(click.Group):
                 fail(_internal(exc))
             fail(err)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # a bug: one line and exit 2, never a traceback and exit 1
+                KeyboardInterrupt, SystemExit, OSError):
+            raise  # OSError: a report or output that cannot be written (see __main__)
+        except (Exception, RecursionError) as exc:  # a bug: one line and exit 2, not exit 1
+            if os.environ.get("CLAIMLINT_TRACEBACK"):
+                raise
             fail(_internal(exc))
 
 
 def _internal(exc: BaseException) -> str:
-    import traceback
-
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
-    return (f"internal error ({type(exc).__name__}{where}: {str(exc)[:300]}); please report it "
-            "with the command that caused it")
+    said = " ".join(str(exc).split())
+    return (f"internal error ({type(exc).__name__}: {said[:300]}); set CLAIMLINT_TRACEBACK=1 to see "
+            "where, and please report it")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

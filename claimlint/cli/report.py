@@ -2,6 +2,8 @@
 shown, baselines recorded or applied, the summary and the exit code."""
 from __future__ import annotations
 
+import contextlib
+
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -111,25 +113,28 @@ def _report(linter: Linter, paths: list[str], opts: ReportOptions, out, baseline
         show_progress = (not cls.machine and not opts.quiet and not quiet_output
                          and sys.stderr.isatty() and not os.environ.get("CI"))
         progress = Progress(sys.stderr) if show_progress else None
-        for result in linter.check_paths(paths, stdin_filename=opts.stdin_filename,
-                                         jobs=opts.jobs, progress=progress,
-                                         keep_documents=cls.needs_documents or fixing):
-            if fixing and result.document is not None:
-                result = _apply_fixes(linter, result, opts, out, fix_stats)
-            if baseline is not None:
-                result.findings = baseline.filter(result.findings)
-            if opts.write_baseline:
-                recorded.extend(result.findings)
-            elif not quiet_output:  # --diff prints the diff; --statistics a table at the end
-                formatter.file(result)
-            for e in result.errors:
-                errors.append(e)
-                click.echo(one_line(str(e)), err=True)
-            summary.add(result)
-            for f in result.findings:
-                worst = max(worst, SEVERITY_RANK[f.severity])
-                per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
-            result.document = None
+        results = linter.check_paths(paths, stdin_filename=opts.stdin_filename, jobs=opts.jobs,
+                                     progress=progress, keep_documents=cls.needs_documents or fixing)
+        # Closed whatever happens (a report that cannot be written, Ctrl-C): that stops the
+        # worker processes, which would otherwise outlive the command holding its output open.
+        with contextlib.closing(results):
+            for result in results:
+                if fixing and result.document is not None:
+                    result = _apply_fixes(linter, result, opts, out, fix_stats)
+                if baseline is not None:
+                    result.findings = baseline.filter(result.findings)
+                if opts.write_baseline:
+                    recorded.extend(result.findings)
+                elif not quiet_output:  # --diff prints the diff; --statistics a table at the end
+                    formatter.file(result)
+                for e in result.errors:
+                    errors.append(e)
+                    click.echo(one_line(str(e)), err=True)
+                summary.add(result)
+                for f in result.findings:
+                    worst = max(worst, SEVERITY_RANK[f.severity])
+                    per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+                result.document = None
     except ClaimlintError as exc:
         fail(exc)
     if opts.write_baseline:

@@ -13,13 +13,16 @@ import hashlib
 import os
 import re
 
+from .. import safefs
 from ..document import Document
 from ..errors import InputError
 from .html import declared_charset, read_html
 from .markdown import read_markdown
 from .text import read_text
 
-MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+# MDX is Markdown with JSX components and import/export lines: read as Markdown (components as
+# HTML, import/export lines as text).
+MARKDOWN_EXTS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx"}
 DOCX_EXTS = {".docx"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
 
@@ -156,22 +159,29 @@ def parse(text: str, path: str = "<text>", fmt: str | None = None) -> Document:
     return doc
 
 
+def _too_large(display: str, exc, what: str = "file") -> InputError:
+    limit = f"{exc.limit / 1e6:.0f} MB limit (raise max-file-size in the configuration to check it)"
+    if exc.exact:
+        return InputError(display, f"{what} is {exc.size / 1e6:.1f} MB, over the {limit}")
+    return InputError(display, f"{what} is over the {limit}")
+
+
 def read_bytes(path: str, display: str | None = None, max_bytes: int | None = None) -> bytes:
-    """A file's bytes, or :class:`InputError` naming the file and the problem."""
+    """A regular file's bytes, or :class:`InputError` naming the file and the problem.
+
+    FIFOs, devices and sockets (a repository can hold ``mkfifo page.md`` or a link to
+    ``/dev/zero``) are refused without blocking or reading them, and at most ``max_bytes`` + 1
+    bytes are ever read, whatever size the file claims.
+    """
     display = display or path
     try:
-        if max_bytes is not None:
-            size = os.path.getsize(path)
-            if size > max_bytes:
-                raise InputError(
-                    display,
-                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-                    "(raise max-file-size in the configuration to check it)",
-                )
-        with open(path, "rb") as fh:
-            return fh.read()
-    except InputError:
-        raise
+        return safefs.read_regular(path, max_bytes)
+    except safefs.TooLarge as exc:
+        raise _too_large(display, exc) from None
+    except safefs.NotRegularFile as exc:
+        if exc.kind == "a directory":
+            raise InputError(display, "is a directory") from None
+        raise InputError(display, f"is {exc.kind}, not a regular file; not checked") from None
     except IsADirectoryError:
         raise InputError(display, "is a directory") from None
     except FileNotFoundError:
@@ -180,6 +190,17 @@ def read_bytes(path: str, display: str | None = None, max_bytes: int | None = No
         raise InputError(display, "permission denied") from None
     except OSError as exc:
         raise InputError(display, exc.strerror or str(exc)) from None
+
+
+def read_stream(stream, display: str = "<stdin>", max_bytes: int | None = None) -> bytes:
+    """At most ``max_bytes`` of a binary stream (standard input), or :class:`InputError`: a
+    pipe from ``/dev/zero`` stops at the limit instead of filling the memory."""
+    try:
+        return safefs.read_stream(stream, max_bytes, display)
+    except safefs.TooLarge as exc:
+        raise _too_large(display, exc, "the input") from None
+    except OSError as exc:
+        raise InputError(display, f"cannot read: {exc.strerror or exc}") from None
 
 
 def load(path: str, display: str | None = None, max_bytes: int | None = None,
@@ -192,7 +213,7 @@ def load(path: str, display: str | None = None, max_bytes: int | None = None,
     if fmt == "docx":
         from .docx import read_docx
 
-        text, blocks = read_docx(data, display)
+        text, blocks = read_docx(data, display, max_bytes)
         doc = Document(path=display, text=text, blocks=blocks, format="docx", encoding="docx")
         return doc
     text, enc, bom = decode(data, display, fmt)

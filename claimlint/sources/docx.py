@@ -27,6 +27,8 @@ from ..errors import InputError
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _R, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "r", "tc", "sdt", "sdtContent"))
 _V_MERGE, _TC_PR, _VAL, _TYPE = _W + "vMerge", _W + "tcPr", _W + "val", _W + "type"
+_P_PR, _P_STYLE = _W + "pPr", _W + "pStyle"
+_NO_VAL = object()  # <w:pStyle/> without w:val (python-docx refuses it: a plain paragraph)
 
 # Elements whose children are block content (paragraphs, tables, rows, cells), walked into. A cell
 # (w:tc) is walked into unless it continues a vertical merge; a content control (w:sdt) only through
@@ -117,23 +119,88 @@ def _paragraphs(document):
     """(text, kind) of every paragraph of the body and its tables, in document order."""
     from docx.text.paragraph import Paragraph
 
+    # A paragraph's style depends only on its w:pStyle value, but python-docx takes about 3 ms to
+    # resolve one (it scans every style of the document): 80,000 paragraphs took two minutes. The
+    # kind is resolved by python-docx once per distinct value, then reused.
+    kinds: dict = {}
     for p in _paragraph_elements(document.element.body):
-        style = ""
-        try:
-            para_style = Paragraph(p, document).style
-            style = (para_style.name or "") if para_style is not None else ""
-        except Exception:  # python-docx raises several unrelated error classes for bad styles
-            pass  # (KeyError, ValueError, InvalidXmlError for <w:pStyle/>...): a plain paragraph
-        kind = "heading" if style.startswith(("Heading", "Title")) else \
-            "list-item" if "List" in style else "paragraph"
+        ppr = p.find(_P_PR)
+        pstyle = ppr.find(_P_STYLE) if ppr is not None else None
+        key = None if pstyle is None else pstyle.get(_VAL, _NO_VAL)
+        kind = kinds.get(key)
+        if kind is None:
+            style = ""
+            try:
+                para_style = Paragraph(p, document).style
+                style = (para_style.name or "") if para_style is not None else ""
+            except Exception:  # python-docx raises several unrelated error classes for bad styles
+                pass  # (KeyError, ValueError, InvalidXmlError for <w:pStyle/>...): a plain paragraph
+            kind = kinds[key] = "heading" if style.startswith(("Heading", "Title")) else \
+                "list-item" if "List" in style else "paragraph"
         yield _paragraph_text(p).replace("\r", " ").replace("\n", " "), kind
 
 
-def read_docx(data: bytes, path: str) -> tuple[str, list[Block]]:
+MAX_ENTRIES = 5_000                # a Word document has a few dozen parts, a few hundred with images
+MAX_XML_BYTES = 25_000_000         # its XML unpacked (about 1,000 pages of text; ~1 GB to parse)
+MAX_UNPACKED_BYTES = 100_000_000   # everything unpacked, images included
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n < 10e6 else f"{n / 1e6:,.0f} MB"
+
+
+def check_package(data: bytes, path: str, max_bytes: int | None = None) -> None:
+    """Refuse a package that would unpack to far more than it weighs (a "zip bomb"): the size
+    limit applies to what is read, not to the compressed file. python-docx reads every part of
+    the package, and zipfile never returns more than a part's declared size, so the declared
+    sizes bound the memory. Only the compression Word uses (stored, deflated) is accepted:
+    zipfile decompresses bzip2 and LZMA parts in one step, before the declared size applies.
+
+    The limits grow with ``max_bytes`` (the configuration's max-file-size) when it is given.
+    """
+    import zipfile
+
+    max_xml, max_total = MAX_XML_BYTES, MAX_UNPACKED_BYTES
+    if max_bytes:
+        max_xml, max_total = max(max_xml, max_bytes + max_bytes // 4), max(max_total, 5 * max_bytes)
+    # The number of entries, from the end-of-central-directory record, before zipfile builds an
+    # object for each of them (a crafted central directory holds hundreds of thousands).
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd >= 0 and len(data) >= eocd + 12:
+        declared = int.from_bytes(data[eocd + 10: eocd + 12], "little")
+        if MAX_ENTRIES < declared != 0xFFFF:
+            raise InputError(path, f"not checked: the Word document holds {declared:,} parts "
+                                   f"(more than {MAX_ENTRIES:,}); a zip bomb?")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except Exception as exc:  # BadZipFile, a truncated or inconsistent central directory...
+        raise InputError(path, f"not a readable Word document ({type(exc).__name__}: {exc})") from None
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(path, f"not checked: the Word document holds {len(infos):,} parts "
+                               f"(more than {MAX_ENTRIES:,}); a zip bomb?")
+    total = xml = 0
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError(path, f"not a Word document this reads: part {info.filename!r} uses "
+                                   f"compression method {info.compress_type} (Word uses deflate)")
+        total += info.file_size
+        if not info.filename.lower().startswith(("word/media/", "media/")):
+            xml += info.file_size
+    if total > max_total:
+        raise InputError(path, f"not checked: the Word document unpacks to {_mb(total)}, over the "
+                               f"{_mb(max_total)} limit (a zip bomb?)")
+    if xml > max_xml:
+        raise InputError(path, f"not checked: the Word document's text and markup unpack to "
+                               f"{_mb(xml)}, over the {_mb(max_xml)} limit (a zip bomb?)")
+
+
+def read_docx(data: bytes, path: str, max_bytes: int | None = None) -> tuple[str, list[Block]]:
     try:
         import docx
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError(path, "reading .docx needs python-docx (pip install python-docx)") from None
+    check_package(data, path, max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors...

@@ -82,9 +82,9 @@ def lines_to_blocks(text: str, spans: list[tuple[int, int]], kind: str = "paragr
 
 
 # A suppression directive on a line of its own: "# claimlint-disable-next-line claims/cure-claim".
+# Any form (claimlint-disable-lines too): the suppressions module reports the ones it cannot read.
 DIRECTIVE_LINE = re.compile(
-    r"[ \t]*(?:#|//|--|%|;|\*)?[ \t]*(claimlint-(?:disable-file|disable-next-line|disable|enable)\b"
-    r"[^\r\n]*)$"
+    r"[ \t]*(?:#|//|--|%|;|\*)?[ \t]*(claimlint-[A-Za-z][\w-]*[^\r\n]*)$"
 )
 
 
