@@ -2,8 +2,8 @@
 
 The event loop keeps the editor's documents (applying incremental changes in the negotiated
 position encoding), answers hover and code-action requests from the last published result, and
-hands each check to the :class:`~claimlint.lsp.engine.Worker`: on open and save at once, on change
-after the debounce. A newer version of a document replaces its waiting check; a result is
+hands each check to the :class:`~claimlint.lsp.engine.Worker`: on open and save at once; on change
+at once after a pause, and otherwise when the typing has stopped for the debounce. A newer version of a document replaces its waiting check; a result is
 published only if it belongs to the newest check of that document, so stale diagnostics never
 overwrite fresh ones. The worker converts findings to diagnostics (ranges in the client's
 encoding) before handing them back, so a large result costs the event loop nothing.
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -113,6 +114,7 @@ class DocState:
     language_id: str
     seq: int = 0
     published: Outcome | None = None
+    last_edit: float = float("-inf")
     _index: LineIndex | None = None
 
     @property
@@ -122,10 +124,31 @@ class DocState:
         return self._index
 
 
+_UNREADABLE = object()
+
+
 class _Protocol(LanguageServerProtocol):
     """pygls keeps a copy of every open document too; claimlint keeps its own (lines end only at
     CR, LF and CRLF, and a large document is not split into lines on every keystroke), so the
-    built-in synchronisation only hands the notifications on."""
+    built-in synchronisation only hands the notifications on.
+
+    A request whose params do not fit its method gets an error response (pygls would log it and
+    leave the client waiting for an answer)."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                log.warning("%s: %s", data.get("method"), exc.message)
+                self._send_response(data["id"], error=exc.to_response_error())
+                return _UNREADABLE
+            raise
+
+    def handle_message(self, message):
+        if message is _UNREADABLE:
+            return None
+        return super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params):
@@ -187,6 +210,16 @@ class ClaimlintServer(LanguageServer):
         self.checks_done = 0
 
     # -- plumbing ----------------------------------------------------------------------------------
+    def report_server_error(self, error: Exception, source) -> None:
+        """A message the server could not read or handle: logged (and sent to the editor's log),
+        not shown to the writer as if claimlint had failed."""
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+        try:
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Error, message=f"claimlint server: {error}"))
+        except Exception:
+            pass
+
     def capability(self, dotted: str) -> Any:
         node: Any = self.client_capabilities
         for part in dotted.split("."):
@@ -545,7 +578,12 @@ class ClaimlintServer(LanguageServer):
                 text = text[:a] + change.text + text[b:]
         doc.text = text
         doc.version = params.text_document.version
-        self.schedule(doc, self.options.debounce)
+        # The first edit after a pause is checked at once; the edits that follow it within the
+        # debounce wait until the typing stops (each one pushes the check back).
+        now = time.monotonic()
+        quiet = now - doc.last_edit >= self.options.debounce
+        doc.last_edit = now
+        self.schedule(doc, 0.0 if quiet else self.options.debounce)
 
     def closed(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
@@ -592,7 +630,7 @@ _SECTIONS = ("What it finds", "Why it matters", "Regulation and guidance", "How 
 
 
 def explain_markdown(text: str) -> str:
-    """``claimlint explain``'s text as Markdown: its section titles as headings, its lists as
+    """``claimlint explain``'s text as Markdown: its section titles in bold, its lists as
     lists (an example of several paragraphs stays one item), everything else escaped."""
     lines = text.splitlines()
     out: list[str] = []
@@ -603,7 +641,7 @@ def explain_markdown(text: str) -> str:
             rule, _, rest = stripped.partition("  ")
             out.append(f"`{rule}` {_md_escape(rest.strip())}".rstrip())
         elif stripped in _SECTIONS:
-            out.append(f"#### {stripped}")
+            out.append(f"**{stripped}**")
             in_list = False
         elif line.startswith("  - "):
             out.append(f"- {_md_escape(line[4:].strip())}")
