@@ -21,8 +21,10 @@ def test_options_from_the_editor():
     assert opts.select == ("claims/*",) and opts.ignore == ("claims/superlative-claim",)
     assert opts.debounce == 0.1 and opts.max_bytes == 2_000_000 and opts.languages == ("rst",)
     assert opts.severity == (("claims/cure-claim", "warning"),)
-    # The section can come wrapped, as some clients send it.
+    # The section can come wrapped, as some clients send it, even beside other keys.
     assert parse_options({"claimlint": {"enable": False}})[0].enable is False
+    opts, problems = parse_options({"debounce": 10, "claimlint": {"ignore": ["claims/*"]}})
+    assert problems == [] and opts.debounce == 0.01 and opts.ignore == ("claims/*",)
 
 
 def test_bad_options_are_reported_and_left_at_their_defaults():

@@ -76,8 +76,7 @@ def parse_options(raw: Any) -> tuple[Options, list[str]]:
         return Options(), problems
     if not isinstance(raw, dict):
         return Options(), [f"the claimlint settings must be an object, not {type(raw).__name__}"]
-    if isinstance(raw.get("claimlint"), dict) and not any(k in _KEYS for k in raw):
-        raw = raw["claimlint"]  # {"claimlint": {...}} as some clients send it
+    raw = unwrap(raw)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = _KEYS.get(key) or (key if key in _KEYS.values() else None)
@@ -91,6 +90,15 @@ def parse_options(raw: Any) -> tuple[Options, list[str]]:
         except (TypeError, ValueError) as exc:
             problems.append(f"claimlint.{key}: {exc}")
     return Options(**values), problems
+
+
+def unwrap(raw: Any) -> Any:
+    """The settings object itself when a client wraps it in its section name, as some send
+    ``{"claimlint": {...}}`` (Helix's ``config``, some initializationOptions)."""
+    if isinstance(raw, dict) and isinstance(raw.get("claimlint"), dict):
+        rest = {k: v for k, v in raw.items() if k != "claimlint"}
+        return {**rest, **raw["claimlint"]}
+    return raw
 
 
 def _strings(value: Any) -> tuple[str, ...]:

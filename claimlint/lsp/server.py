@@ -29,7 +29,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from .. import __version__
 from . import edits as E
 from .engine import CONFIG_NAMES, LANGUAGE_FORMATS, UNCHECKED_EXTENSIONS, Engine, Engines, Job, \
-    Options, Problem, Worker, parse_options
+    Options, Problem, Worker, parse_options, unwrap
 from .text import UTF16, LineIndex, units
 
 log = logging.getLogger("claimlint.lsp")
@@ -245,9 +245,9 @@ class ClaimlintServer(LanguageServer):
         return self.folders[0] if self.folders else None
 
     def set_options(self) -> None:
-        raw = dict(self.init_options or {})
+        raw = dict(unwrap(self.init_options) or {})
         if isinstance(self.client_options, dict):
-            raw.update(self.client_options)
+            raw.update(unwrap(self.client_options))
         self.options, problems = parse_options(raw)
         for message in problems:
             self.tell(types.MessageType.Warning, f"claimlint: {message}; using the default")
