@@ -18,6 +18,7 @@ from ..errors import ClaimlintError, dependency_error
 from .check import check
 from .info import evaluate, explain, rules, test_cmd
 from .options import fail
+from .server import server
 
 
 def _version_text() -> str:
@@ -71,7 +72,7 @@ def main() -> None:
     """claimlint: find unsupported health claims in marketing copy before it is published."""
 
 
-for _command in (check, rules, explain, test_cmd, evaluate):
+for _command in (check, rules, explain, test_cmd, evaluate, server):
     main.add_command(_command)
 
 __all__ = ["main"]
