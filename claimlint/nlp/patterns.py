@@ -33,6 +33,14 @@ CITATION_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("author-year", re.compile(
         _NAME + r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+" + _NAME + r")\s*\(" + _YEAR + r"\)"
     )),
+    # Reference numbers in parentheses closing a sentence: "...in older men (2)." or
+    # "...energy (1) (2) (3)." Not a numbered list item ("(1) Book a call"): the marker must
+    # follow a word and be followed only by other markers and the end of the sentence.
+    ("paren-ref", re.compile(
+        r"(?:(?<=[\w%)\]\u201d\"'\u2019])|(?<=[\w%)\]\u201d\"'\u2019]\s))"
+        r"\(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\)"
+        r"(?=(?:\s*\(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\))*\s*(?:[.;!?]|$))"
+    )),
 ]
 
 CITING_LINK_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:")
