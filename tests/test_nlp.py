@@ -103,6 +103,8 @@ def test_a_block_that_opens_with_a_quotation_mark_keeps_it():
     ("three times a week", []),
     ("most people fail", [("most", "proportion")]),
     ("the most common side effect", []),
+    ("in the first half of the course", []),
+    ("a patient satisfaction score of 96", [("satisfaction score of 96", "amount")]),
 ])
 def test_quantities(text, expected):
     assert [(text[a:b], k) for a, b, k in find_quantities(text)] == expected
