@@ -136,6 +136,10 @@ def test_negation_scopes():
     second = [t for t in doc if t.text == "not"][1]
     assert not second._.negated
     assert "risk" in negated_words("It is not without risk.")
+    # Distancing: a claim reported, not made.
+    assert "cures" in negated_words("Some sites claim that the oil cures cancer.")
+    assert "reverse" in negated_words("The tea is said to reverse diabetes.")
+    assert "cured" not in negated_words("She said to me that it cured her.")
 
 
 def test_hedges():
