@@ -38,6 +38,8 @@ def cited_tokens(doc) -> list[str]:
     ("It works.\u00b2", "superscript"),
     ("Details at https://example.org/trial?id=3.", "url"),
     ("Details at www.example.org.", "url"),
+    ("Energy and mood improved in older adults (2).", "paren-ref"),
+    ("It lowered cortisol (1) (3).", "paren-ref"),
 ])
 def test_citation_markers(text, kind):
     assert kind in {k for _, _, k in find_citations(text)}
@@ -48,6 +50,8 @@ def test_citation_markers(text, kind):
     "We opened in (March 2019).",
     "A 2020 study in a major journal found it works.",
     "Call 555-0100 today.",
+    "(1) Book a call. (2) Come in for a scan.",
+    "Take two (2) capsules with food.",
 ])
 def test_not_citations(text):
     assert not cited_tokens(run(text))
@@ -99,6 +103,8 @@ def test_a_block_that_opens_with_a_quotation_mark_keeps_it():
     ("three times a week", []),
     ("most people fail", [("most", "proportion")]),
     ("the most common side effect", []),
+    ("in the first half of the course", []),
+    ("a patient satisfaction score of 96", [("satisfaction score of 96", "amount")]),
 ])
 def test_quantities(text, expected):
     assert [(text[a:b], k) for a, b, k in find_quantities(text)] == expected
@@ -122,6 +128,18 @@ def test_negation_scopes():
     assert "works" not in negated_words("Not a gimmick, it works.")
     # Sentence-bounded.
     assert negated_words("No waiting. It cures pain.") == ["waiting", "."]
+    # "yet to" denies what follows; "yet" alone turns the sentence.
+    assert "shown" in negated_words("It has yet to be shown in a controlled trial.")
+    assert negated_words("It is cheap, yet it works.") == []
+    # A second cue after "and"/"or" starts a claim of its own instead of being denied.
+    doc = run("They are not stimulants and are not habit-forming.")
+    second = [t for t in doc if t.text == "not"][1]
+    assert not second._.negated
+    assert "risk" in negated_words("It is not without risk.")
+    # Distancing: a claim reported, not made.
+    assert "cures" in negated_words("Some sites claim that the oil cures cancer.")
+    assert "reverse" in negated_words("The tea is said to reverse diabetes.")
+    assert "cured" not in negated_words("She said to me that it cured her.")
 
 
 def test_hedges():

@@ -33,6 +33,14 @@ CITATION_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("author-year", re.compile(
         _NAME + r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+" + _NAME + r")\s*\(" + _YEAR + r"\)"
     )),
+    # Reference numbers in parentheses closing a sentence: "...in older men (2)." or
+    # "...energy (1) (2) (3)." Not a numbered list item ("(1) Book a call"): the marker must
+    # follow a word and be followed only by other markers and the end of the sentence.
+    ("paren-ref", re.compile(
+        r"(?:(?<=[\w%)\]\u201d\"'\u2019])|(?<=[\w%)\]\u201d\"'\u2019]\s))"
+        r"\(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\)"
+        r"(?=(?:\s*\(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\))*\s*(?:[.;!?]|$))"
+    )),
 ]
 
 CITING_LINK_SCHEMES = ("mailto:", "tel:", "javascript:", "sms:")
@@ -64,7 +72,9 @@ QUANTITY_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|(?<![\w/.])\d{1,2}/\d{1,2}(?:st|nd|rd|th)?(?![\w/])"
         r"|\b(?:one|two|three|four|five|one[\s-]and[\s-]a)[\s-]+" + _FRACTION_WORD + r"\b"
         r"|\b(?:a|an)\s+" + _FRACTION_WORD + r"\s+of\b"
-        r"|\bhalf\s+(?:of|the|as|all)\b|\b(?:by|in)\s+half\b",
+        # "half of", but not a stretch of time ("the first half of the course")
+        r"|(?<!first\s)(?<!second\s)(?<!last\s)(?<!other\s)(?<!latter\s)(?<!former\s)"
+        r"\bhalf\s+(?:of|the|as|all)\b|\b(?:by|in)\s+half\b",
         re.IGNORECASE)),
     ("ratio", re.compile(
         r"\b" + _NUM + r"(?:\s+|-)(?:in|out(?:\s+|-)of|of\s+every)(?:\s+|-)" + _NUM + r"\b"
@@ -80,7 +90,10 @@ QUANTITY_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"\b(?:an\s+)?average\s+of\s+(?:" + _DIGITS + r")(?:\s*(?:%|[a-z]+))?"
         r"|(?<![\w.])(?:up\s+to\s+|an\s+average\s+of\s+|average\s+of\s+|over\s+)?(?:" + _DIGITS + r")"
         r"(?:\s*(?:-|\u2013|to)\s*(?:" + _DIGITS + r"))?\s*(?:pounds|lbs?|kg|kilos|kilograms|stone|inches|"
-        r"dress\s+sizes|sizes|shades|points|years\s+younger)\b",
+        r"dress\s+sizes|sizes|shades|points|years\s+younger)\b"
+        # a survey score: "a satisfaction score of 96", "success rating of 4.8"
+        r"|\b(?:satisfaction|recommendation|success|approval|net\s+promoter)\s+(?:score|rating|rate)\s+"
+        r"(?:of\s+)?\d{1,3}(?:\.\d+)?\b(?!\s*(?:%|percent|per\s+cent))",
         re.IGNORECASE)),
     ("proportion", re.compile(
         r"\b(?:the\s+(?:vast\s+|overwhelming\s+|great\s+)?majority\s+of|a\s+majority\s+of|most|"

@@ -344,17 +344,25 @@ def sentences(doc: Doc) -> Doc:
 # Negation (NegEx/ConText). Cues scope forward to a terminator, at most _NEG_WINDOW tokens.
 NEG_CUES = {"not", "no", "never", "n't", "n\u2019t", "without", "nor", "neither", "none", "nobody",
             "nothing", "cannot", "nowhere", "lack", "lacks", "lacking", "absence", "far", "hardly",
-            "unlikely", "rather", "instead", "zero"}
+            "unlikely", "rather", "instead", "zero", "yet",
+            # Distancing: a claim the copy reports without making it ("some sites claim that it
+            # cures cancer", "is said to reverse diabetes") is treated like a denied one.
+            "claim", "claims", "claimed", "myth", "allegedly", "supposedly", "purportedly", "said"}
 NEG_PSEUDO = {("not", "only"), ("not", "just"), ("not", "merely"), ("no", "longer"), ("no", "more"),
               ("no", "doubt"), ("no", "wonder"), ("not", "necessarily"), ("nothing", "but"),
               ("no", "matter"), ("never", "again"), ("not", "simply")}
 NEG_NEEDS_NEXT = {"far": {"from"}, "rather": {"than"}, "instead": {"of"}, "lack": {"of"},
                   "absence": {"of"}, "lacks": None, "lacking": None, "unlikely": None,
-                  "hardly": None}
+                  "hardly": None, "yet": {"to"},  # "has yet to be shown"; "yet" alone turns a sentence
+                  "claim": {"that"}, "claims": {"that"}, "claimed": {"that"}, "myth": {"that"},
+                  "allegedly": None, "supposedly": None, "purportedly": None, "said": {"to", "by"}}
+# Cues that count only after one of these words: "is said to", not "she said to me".
+NEG_NEEDS_PREV = {"said": {"is", "are", "was", "were", "been", "often", "widely", "sometimes"}}
 NEG_TERMINATORS = {"but", "however", "although", "though", "yet", "except", "whereas", "which",
                    "who", "while", "unless", "because", "so", ";", ":", "\u2014", "\u2013",
                    "--", "since", "nevertheless", "still", "instead"}
 _NEG_WINDOW = 8
+_COORDINATORS = {"and", "or", ","}
 _DENIALS = {"not", "n't", "n\u2019t", "never", "cannot"}
 _NEW_CLAUSE = {"it", "we", "they", "you", "this", "that", "these", "those", "our", "he", "she", "i",
                "there", "its", "it's", "it\u2019s", "and", "or", "so", "then", "instead", "just",
@@ -381,6 +389,10 @@ def context(doc: Doc) -> Doc:
                 if need and nxt not in need:
                     i += 1
                     continue
+                prev = NEG_NEEDS_PREV.get(w)
+                if prev is not None and (i == s or lower[i - 1] not in prev):
+                    i += 1
+                    continue
                 if w == "no" and nxt in ("one", "1") and i + 2 < e and lower[i + 2] in ("else",):
                     i += 1
                     continue
@@ -392,6 +404,9 @@ def context(doc: Doc) -> Doc:
                         break
                     if lower[k] == "," and k + 1 < e and lower[k + 1] in _NEW_CLAUSE:
                         break  # "not a cure, it is a tool"; a list ("diagnose, treat, cure") goes on
+                    if (lower[k] in NEG_CUES and k > i + 1
+                            and any(lower[m] in _COORDINATORS for m in range(i + 1, k))):
+                        break  # "not a stimulant and not habit-forming": the second cue is its own claim
                     if analysis.neg_cue[k] < 0:
                         analysis.neg_cue[k] = i
                     k += 1
