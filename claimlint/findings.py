@@ -120,3 +120,27 @@ class Summary:
         """The JSON contract's summary object."""
         return {"files": self.files, "findings": self.findings, "errors": self.errors,
                 "warnings": self.warnings, "info": self.info}
+
+
+def one_per_span(findings: list[Finding]) -> list[Finding]:
+    """``findings`` without repeats: where two rules of the same category report the very same
+    characters ("clinically proven" is both an uncited appeal to evidence and a claim of proof),
+    the reader is told once -- by the rule that can fix it, else the more severe, else the first.
+    Page-level findings and findings of different categories are all kept."""
+    from .taxonomy import SEVERITY_RANK
+
+    best: dict[tuple, int] = {}
+    for i, f in enumerate(findings):
+        if f.scope != "span":
+            continue
+        key = (f.category, f.start, f.end)
+        j = best.get(key)
+        if j is None:
+            best[key] = i
+            continue
+        old = findings[j]
+        if ((f.fix is not None, SEVERITY_RANK.get(f.severity, 0))
+                > (old.fix is not None, SEVERITY_RANK.get(old.severity, 0))):
+            best[key] = i
+    keep = set(best.values())
+    return [f for i, f in enumerate(findings) if f.scope != "span" or i in keep]

@@ -27,7 +27,7 @@ from . import selectors, sources
 from .discovery import STDIN, VIRTUAL_PATHS, FileFinder, display_path
 from .document import Document
 from .errors import ClaimlintError, InputError, UsageError, dependency_error
-from .findings import FileError, FileResult, Finding
+from .findings import FileError, FileResult, Finding, one_per_span
 from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
 from .packs import Pack, default_pack_names, load_pack
@@ -329,6 +329,7 @@ class Linter:
             findings = suppressions.apply(doc, findings, known, {ar.id for ar in rules})
             findings = [f for f in findings
                         if f.rule not in suppressions.META_RULES or self.meta_rule_on(f.rule)]
+        findings = one_per_span(findings)  # after suppressions: a suppressed rule leaves the other
         assign_fingerprints(findings)
         result.findings = findings
         return result

@@ -253,3 +253,23 @@ def test_a_rule_s_searches_share_one_budget_per_document(tmp_path):
     took = time.perf_counter() - t0
     assert result.errors and "exceeded its time limit" in result.errors[0].message
     assert took < 30, took  # 200 searches of 0.25 s each would be 50 s
+
+
+# -- one finding per span and category (a claim is reported once) ----------------------------
+
+def test_two_rules_of_one_category_on_the_same_words_report_it_once(tmp_path):
+    text = "Our blend is clinically proven to calm nerves.\n"
+    found = Linter(Settings()).check_document(sources_parse(text, "a.md")).findings
+    same = [(f.rule, f.start, f.end) for f in found if f.category == "missing-citation"]
+    assert same == [("evidence/proven-claim", 13, 30)]  # the rule with a rewrite is the one kept
+    # Suppress that rule and the other one still reports the words.
+    text = ("Our blend is clinically proven to calm nerves. "
+            "<!-- claimlint-disable-line evidence/proven-claim -->\n")
+    found = Linter(Settings()).check_document(sources_parse(text, "a.md")).findings
+    assert [f.rule for f in found if f.category == "missing-citation"] == ["evidence/missing-citation"]
+
+
+def sources_parse(text, name):
+    from claimlint import sources
+
+    return sources.parse(text, name)
