@@ -15,12 +15,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "Settings", "Linter", "check_text", "Finding", "FileResult",
-           "FileError", "Edit", "ClaimlintError"]
+           "FileError", "Edit", "ClaimlintError", "Cancelled"]
 
 # Imported lazily: `claimlint --version` and clean files must not pay for spaCy.
 _WHERE = {
     "Settings": "settings", "Linter": "linter", "check_text": "linter", "Finding": "findings",
     "FileResult": "findings", "FileError": "findings", "Edit": "fixes", "ClaimlintError": "errors",
+    "Cancelled": "errors",
 }
 
 

@@ -130,8 +130,13 @@ class FileFinder:
         return display_path(rel.replace(os.sep, "/"))
 
     def excluded(self, path: str, is_dir: bool = False) -> bool:
+        """Whether ``exclude`` (or the built-in exclusions) keeps this file or folder out."""
         rel = self.relpath(path)
         return self.exclude.match_file(rel + "/" if is_dir else rel)
+
+    def included(self, path: str) -> bool:
+        """Whether the ``include`` globs name this file (a folder walk checks only those)."""
+        return self.include.match_file(self.relpath(path))
 
     def find(self, paths: list[str]) -> Iterator[tuple[str, str | None]]:
         """Yield (path, error) for every file to check, in a stable order.

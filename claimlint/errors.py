@@ -72,3 +72,8 @@ def dependency_error(exc: ModuleNotFoundError) -> DependencyError | None:
         f"the package '{dist}' is not installed for {sys.executable}; install claimlint with its "
         f"dependencies into this Python (pip install -e . in a checkout), or run the claimlint of "
         f"the environment it was installed into")
+
+
+class Cancelled(Exception):
+    """A check stopped because its caller said it is no longer wanted (see ``cancelled=`` on
+    :meth:`claimlint.Linter.check_text`). Not an error: nothing is reported."""

@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 from . import selectors, sources
 from .discovery import STDIN, VIRTUAL_PATHS, FileFinder, display_path
 from .document import Document
-from .errors import ClaimlintError, InputError, UsageError, dependency_error
+from .errors import Cancelled, ClaimlintError, InputError, UsageError, dependency_error
 from .findings import FileError, FileResult, Finding, one_per_span
 from .kinds import AnalyzedDocument, Rule
 from .kinds.base import render
@@ -190,10 +190,16 @@ class Linter:
         return s.select is None or any(selectors.id_matches(sel, rule_id) for sel in s.select)
 
     # -- checking -------------------------------------------------------------------------------
-    def check_text(self, text: str, path: str = "<text>", format: str | None = None) -> FileResult:
+    def check_text(self, text: str, path: str = "<text>", format: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> FileResult:
         """Check a string. ``format`` is ``markdown``, ``html`` or ``text`` (default: from the
-        extension of ``path``); ``path`` also decides which per-path overrides apply."""
-        return self.check_document(sources.parse(text, path, format))
+        extension of ``path``); ``path`` also decides which per-path overrides apply.
+
+        ``cancelled``, when given, is asked between the steps of the check (before the text is
+        analysed, and between rules); when it returns True the check stops with
+        :class:`~claimlint.errors.Cancelled` -- an editor drops a check of a version the writer
+        has already changed."""
+        return self.check_document(sources.parse(text, path, format), cancelled=cancelled)
 
     def check_paths(self, paths: list[str], *, jobs: int | None = None,
                     stdin_filename: str | None = None, keep_documents: bool = False,
@@ -316,12 +322,14 @@ class Linter:
             self._sig_cache[id(rules)] = sig
         return sig
 
-    def check_document(self, doc: Document, rules: list[ActiveRule] | None = None) -> FileResult:
-        """Check a parsed document with ``rules`` (default: those that apply to its path)."""
+    def check_document(self, doc: Document, rules: list[ActiveRule] | None = None, *,
+                       cancelled: Callable[[], bool] | None = None) -> FileResult:
+        """Check a parsed document with ``rules`` (default: those that apply to its path);
+        ``cancelled`` as for :meth:`check_text`."""
         result = FileResult(doc.path, digest=doc.digest)
         if rules is None:
             rules = self.rules_for(doc.path)
-        findings = self._findings(doc, rules, result)
+        findings = self._findings(doc, rules, result, cancelled)
         if doc.comments:
             from . import suppressions
 
@@ -334,9 +342,15 @@ class Linter:
         result.findings = findings
         return result
 
-    def _findings(self, doc: Document, rules: list[ActiveRule], result: FileResult) -> list[Finding]:
+    def _findings(self, doc: Document, rules: list[ActiveRule], result: FileResult,
+                  cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+        def stop_if_cancelled() -> None:
+            if cancelled is not None and cancelled():
+                raise Cancelled(doc.path)
+
         if not rules or not doc.blocks:
             return []
+        stop_if_cancelled()
         if self.prefilter is not None:
             plan = self.prefilter.plan([b.text for b in doc.blocks], rules)
         else:
@@ -356,6 +370,7 @@ class Linter:
         budget = budget_for(len(joined.text))
         findings: list[Finding] = []
         for ar, blocks in plan:
+            stop_if_cancelled()
             rule = ar.rule
             try:
                 rule.ensure_prepared(nlp)

@@ -134,3 +134,32 @@ def test_rule_lookup():
     assert linter.rule("starter/cure-words").meta.category == "cure-claim"
     assert linter.rule("cure-words") is linter.rule("starter/cure-words")
     assert linter.rule("nope") is None
+
+
+def test_a_check_the_caller_no_longer_wants_stops_with_cancelled():
+    import claimlint
+
+    linter = claimlint.Linter(claimlint.Settings())
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 2  # let the analysis and one rule through, then stop
+
+    with pytest.raises(claimlint.Cancelled):
+        linter.check_text("Our drops cure insomnia. " * 20, "a.md", cancelled=cancelled)
+    assert len(asked) == 3
+    # Never cancelled: the same findings as without the hook.
+    assert linter.check_text("Our drops cure insomnia.", "a.md", cancelled=lambda: False).findings \
+        == linter.check_text("Our drops cure insomnia.", "a.md").findings
+
+
+def test_included_and_excluded_answer_as_a_folder_walk_does(tmp_path):
+    import claimlint
+
+    linter = claimlint.Linter(claimlint.Settings(root=str(tmp_path), exclude=("drafts/",)))
+    assert linter.files.included(str(tmp_path / "post.md"))
+    assert not linter.files.included(str(tmp_path / "notes.rst"))
+    assert linter.files.excluded(str(tmp_path / "drafts" / "post.md"))
+    assert linter.files.excluded(str(tmp_path / ".venv" / "x.md"))
+    assert not linter.files.excluded(str(tmp_path / "post.md"))

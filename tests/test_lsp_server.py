@@ -215,7 +215,7 @@ async def test_diagnostics_on_open_and_change_with_utf16_ranges(tmp_path):
         assert cure.source == "claimlint" and cure.severity == types.DiagnosticSeverity.Error
         assert cure.code_description.href.startswith("https://")
         assert "promises a cure" in cure.message and "\nHelp: " in cure.message
-        proven = by_code(diags, "evidence/missing-citation")[0]
+        proven = by_code(diags, "evidence/proven-claim")[0]
         assert (proven.range.start.character, proven.range.end.character) == \
             where(PAGE, "clinically proven")[1:]
         # A document-level finding sits at the sentence the command line reports.
@@ -234,7 +234,7 @@ async def test_diagnostics_on_open_and_change_with_utf16_ranges(tmp_path):
         change(client, uri, 3, (line, a), (line, b), "help with ")
         diags = await diagnostics(client, uri, 3)
         assert not by_code(diags, "claims/cure-claim")
-        assert by_code(diags, "evidence/missing-citation")
+        assert by_code(diags, "evidence/proven-claim")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-32"])
@@ -288,7 +288,7 @@ async def test_code_actions_fix_and_suppress(tmp_path):
         diags2 = await diagnostics(client, uri, 2)
         assert not by_code(diags2, "claims/cure-claim")
         assert not [d for d in diags2 if str(d.code).startswith("claimlint/")]
-        assert by_code(diags2, "evidence/missing-citation")
+        assert by_code(diags2, "evidence/proven-claim")
 
         # The rule's own fix: "clinically proven" -> "clinically studied".
         proven, = by_code(diags2, "evidence/proven-claim")
@@ -373,7 +373,7 @@ async def test_configuration_file_changes_republish(tmp_path):
     async with session(tmp_path) as client:
         uri = open_doc(client, tmp_path / "posts" / "page.md", PAGE)
         diags = await diagnostics(client, uri, 1)
-        assert not by_code(diags, "claims/cure-claim") and by_code(diags, "evidence/missing-citation")
+        assert not by_code(diags, "claims/cure-claim") and by_code(diags, "evidence/proven-claim")
         n = len(client.published[uri])
         # The server asked to be told about configuration and pack files.
         reg, = await until(client, lambda: client.registrations, what="registration")
@@ -387,12 +387,12 @@ async def test_configuration_file_changes_republish(tmp_path):
         await until(client, lambda: len(client.published[uri]) > n, what="re-published")
         diags = client.published[uri][-1].diagnostics
         assert by_code(diags, "claims/cure-claim")
-        assert not by_code(diags, "evidence/missing-citation")
+        assert not by_code(diags, "evidence/proven-claim")
         # Without a notification the next check sees the change too.
         config.write_text("select: [evidence/*]\n")
         change(client, uri, 2, (4, 0), (4, 0), "Very ")
         diags = await diagnostics(client, uri, 2)
-        assert by_code(diags, "evidence/missing-citation") and not by_code(diags, "claims/cure-claim")
+        assert by_code(diags, "evidence/proven-claim") and not by_code(diags, "claims/cure-claim")
 
 
 PACK = """\

@@ -170,8 +170,6 @@ class Engine:
     config_file: str | None          # absolute
     pack_files: tuple[str, ...]      # absolute paths of the pack files in use
     docs: dict[str, RuleDoc] = field(default_factory=dict)
-    _include: Any = None
-    _exclude: Any = None
 
     def rule_doc(self, rule_id: str) -> RuleDoc | None:
         doc = self.docs.get(rule_id)
@@ -184,31 +182,14 @@ class Engine:
             doc = self.docs[rule_id] = RuleDoc(rule_url(rule.meta, rule.meta.id), explain_text(rule))
         return doc
 
-    def _relpath(self, path: str) -> str:
-        rel = os.path.relpath(os.path.abspath(path), self.settings.root)
-        if rel.startswith(".."):
-            rel = os.path.abspath(path).lstrip("/")
-        return rel.replace(os.sep, "/")
-
     def excluded(self, path: str) -> bool:
         """Whether the configuration's ``exclude`` (or the built-in one: .git/, .venv/, ...)
         keeps this file from being checked, as it does on the command line."""
-        if self._exclude is None:
-            import pathspec
-
-            from ..settings import DEFAULT_EXCLUDE
-
-            self._exclude = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE
-                                                              + tuple(self.settings.exclude))
-        return self._exclude.match_file(self._relpath(path))
+        return self.linter.files.excluded(path)
 
     def included(self, path: str) -> bool:
         """Whether the configuration's ``include`` globs name this file."""
-        if self._include is None:
-            import pathspec
-
-            self._include = pathspec.GitIgnoreSpec.from_lines(self.settings.include)
-        return self._include.match_file(self._relpath(path))
+        return self.linter.files.included(path)
 
 
 def _stat(path: str) -> tuple[str, int, int] | None:

@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..errors import Cancelled
 from . import edits as E
 from .engine import CONFIG_NAMES, LANGUAGE_FORMATS, UNCHECKED_EXTENSIONS, Engine, Engines, Job, \
     Options, Problem, Worker, parse_options, unwrap
@@ -296,6 +298,8 @@ class ClaimlintServer(LanguageServer):
         out = Outcome(req.uri, req.version, req.text, None, req.encoding)
         try:
             self._check(req, out)
+        except Cancelled:
+            return None  # a newer version of the document is waiting: its check replaces this one
         except Exception as exc:  # a bug in claimlint must not cost the editor its server
             log.exception("checking %s", req.uri)
             out.items = []
@@ -343,7 +347,10 @@ class ClaimlintServer(LanguageServer):
                 f"{limit / 1e6:g} MB limit of live checks ({where}). `claimlint check` checks it "
                 f"in a terminal.", types.DiagnosticSeverity.Warning, code="claimlint/too-large")]
             return
-        result = engine.linter.check_text(text, path=req.path or "<text>", format=fmt)
+        worker = self.worker
+        result = engine.linter.check_text(
+            text, path=req.path or "<text>", format=fmt,
+            cancelled=(lambda: worker.pending(req.uri) is not None) if worker is not None else None)
         index = LineIndex(text)
         enc = req.encoding
         for f in result.findings:
@@ -774,4 +781,9 @@ def serve(log_file: str | None = None, verbose: bool = False) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("pygls").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    create_server().start_io()
+    try:
+        create_server().start_io()
+    finally:
+        # The protocol owns standard output, and the client may have closed it: the command's
+        # final flush of it must not turn a clean exit into an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
