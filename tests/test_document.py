@@ -99,9 +99,9 @@ def test_a_long_punctuation_run_is_broken_and_positions_stay_exact():
     from claimlint.document import PUNCT_RUN
 
     text = "Our drops cure insomnia" + ")" * 20_000 + " and cure colds."
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     findings = check_text(text, "a.txt")
-    assert time.perf_counter() - t0 < 10  # 53 s before: spaCy split the 20,000 suffixes one by one
+    assert time.process_time() - t0 < 10  # 53 s before: spaCy split the 20,000 suffixes one by one
     cures = [(f.column, f.excerpt) for f in findings if f.rule == "claims/cure-claim"]
     assert cures == [(11, "cure"), (text.index("cure colds") + 1, "cure")]
     doc = sources.parse(text, "a.txt")

@@ -311,10 +311,10 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     path = _bomb(tmp_path / "bomb.docx", RUN, 160_000_000 // len(RUN))
     assert path.stat().st_size < 2_000_000
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     with pytest.raises(InputError, match=r"unpacks to 16\d MB, over the 100 MB limit \(a zip bomb\?\)"):
         sources.load(str(path))
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 100_000  # KB
     proc = run_cli("check", "bomb.docx", "--no-cache", cwd=tmp_path, timeout=60)
     assert proc.returncode == 2 and "bomb.docx: not checked: the Word document unpacks to" in proc.stderr
@@ -351,9 +351,9 @@ def test_many_paragraphs_are_read_quickly(tmp_path):
 
     styled = b'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Head</w:t></w:r></w:p>'
     path = _bomb(tmp_path / "long.docx", RUN * 9 + styled, 3_000)  # 30,000 paragraphs
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     doc = sources.load(str(path))
-    assert time.perf_counter() - t0 < 10  # 45 s before: python-docx resolved each paragraph's style
+    assert time.process_time() - t0 < 10  # 45 s before: python-docx resolved each paragraph's style
     kinds = [b.kind for b in doc.blocks]
     assert len(kinds) == 30_000 and kinds[:10] == ["paragraph"] * 9 + ["heading"]
     assert kinds.count("heading") == 3_000

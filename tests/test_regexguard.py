@@ -21,9 +21,9 @@ from claimlint.regexguard import MAX_EXPANSION, _scan, expansion, too_costly
     "a" * 30_000,
 ])
 def test_costly_patterns_are_refused_at_once(pattern):
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     reason = too_costly(pattern)
-    assert time.perf_counter() - t0 < 0.5
+    assert time.process_time() - t0 < 0.5
     assert reason is not None and ("unrolls to more than" in reason or "characters long" in reason)
 
 
@@ -31,9 +31,9 @@ def test_the_issue_s_pattern_really_is_costly_and_a_bound_one_is_not():
     regex = pytest.importorskip("regex")
     fine = "(?:(?:tea){100}){100}"  # 30,000 elements
     assert too_costly(fine) is None and expansion(fine) == 30_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     regex.compile(fine)
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
 
 
 @pytest.mark.parametrize("pattern", [

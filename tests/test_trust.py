@@ -231,9 +231,9 @@ def test_longest_is_not_quadratic_and_keeps_its_answer():
         spans = [(a, a + rng.randint(1, 6)) for a in (rng.randint(0, 25) for _ in range(10))]
         assert longest(spans) == reference(spans)
     many = [(i, i + 1) for i in range(0, 120_000, 2)] + [(i, i + 3) for i in range(0, 120_000, 5)]
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other work on the machine does not count
     assert len(longest(many)) > 30_000
-    assert time.perf_counter() - t0 < 20  # quadratic took minutes on this many spans
+    assert time.process_time() - t0 < 20  # quadratic took minutes on this many spans
 
 
 def test_a_rule_s_searches_share_one_budget_per_document(tmp_path):
