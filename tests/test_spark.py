@@ -18,7 +18,7 @@ from spark_corpus import HOUSE_PACK, generate
 
 
 def test_importing_claimlint_does_not_import_pyspark():
-    code = ("import sys, claimlint, claimlint.linter, claimlint.spark; "
+    code = ("import sys, claimlint, claimlint.linter, claimlint.spark, claimlint.spark.cli; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyspark', 'pyarrow', "
             "'pandas')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -40,6 +40,26 @@ def test_every_package_is_in_the_wheel():
     spark_extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]["spark"]
     assert any(d.startswith("pyspark") for d in spark_extra)
+
+
+def test_the_command_without_pyspark_says_what_to_install(tmp_path):
+    # A Python where pyspark cannot be imported: a module of that name that fails.
+    (tmp_path / "pyspark.py").write_text("raise ImportError('no pyspark here')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "claimlint.spark", "in.parquet", "out"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "claimlint: error: pyspark is not installed; install the Spark extra: "
+        "pip install 'claimlint[spark]'"]
+
+
+def test_the_command_file_runs_as_a_script():
+    """spark-submit runs claimlint/spark/__main__.py as a file, not as a module of a package."""
+    proc = subprocess.run([sys.executable, str(ROOT / "claimlint" / "spark" / "__main__.py"),
+                           "--help"], capture_output=True, text=True, cwd=ROOT.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert "--text-column" in proc.stdout and "--id-column" in proc.stdout
 
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install "
@@ -392,3 +412,46 @@ def test_one_warm_engine_per_python_worker(spark, corpus):
     # documents each worker took.
     assert all(r["engines"] <= 3 for r in busy), stats
     assert max(r["documents"] for r in busy) > 3 * 32 and checked >= n_docs, stats
+
+
+@pytest.mark.slow
+def test_the_command_reads_parquet_and_writes_findings(spark, corpus, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from claimlint.spark.cli import main
+
+    docs = [d for d in corpus["docs"] if d.text is not None][:120]
+    src = tmp_path / "pages.parquet"
+    pq.write_table(pa.table({"url": [f"https://example.test/{d.path}" for d in docs],
+                             "body": [d.text for d in docs],
+                             "kind": [d.format for d in docs]}), src)
+    out = tmp_path / "findings"
+    monkeypatch.chdir(tmp_path)
+    args = [str(src), str(out), "--text-column", "body", "--id-column", "url", "--format-column",
+            "kind", "--isolated", "--extend-pack", str(corpus["pack"]), "--summary-json",
+            "summary.json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pylist()
+    linter = Linter(Settings.load(isolated=True, extend_packs=[str(corpus["pack"])]))
+    expect = sorted((f"https://example.test/{d.path}", f.rule, f.line, f.column)
+                    for d in docs
+                    for f in linter.check_text(d.text, path=f"https://example.test/{d.path}",
+                                               format=d.format).findings)
+    assert sorted((r["url"], r["rule"], r["line"], r["column"]) for r in table) == expect
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["documents"] == len(docs) and summary["findings"] == len(expect)
+    assert summary["by_category"]["house-style"] == sum(1 for r in table
+                                                        if r["category"] == "house-style")
+    lines = {line.split()[0]: line.split()[1] for line in result.output.splitlines() if line}
+    assert lines["documents"] == f"{len(docs):,}" and lines["findings"] == f"{len(expect):,}"
+    # OUTPUT exists now: a usage error in one line, exit code 2.
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "already exists" in again.output
+    bad = CliRunner().invoke(main, [str(src), str(tmp_path / "x"), "--text-column", "nope",
+                                    "--id-column", "url", "--isolated"])
+    assert bad.exit_code == 2
+    assert "the text column 'nope' is not in the input (its columns: url, body, kind)" in \
+        bad.output
+    assert spark.sparkContext._jsc is not None  # the command left the tests' session running
