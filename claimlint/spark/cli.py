@@ -69,6 +69,22 @@ def get_session(master: str | None, app_name: str = "claimlint"):
     return session, True
 
 
+def _cores(spark) -> int | None:
+    """The cores Spark schedules tasks on (None where the session cannot say, as over Spark
+    Connect)."""
+    try:
+        return int(spark.sparkContext.defaultParallelism)
+    except Exception:
+        return None
+
+
+def _partitions(df) -> int | None:
+    try:
+        return df.rdd.getNumPartitions()
+    except Exception:
+        return None
+
+
 def _fmt(n: int) -> str:
     return f"{n:,}"
 
@@ -89,8 +105,8 @@ def print_summary(summary: dict, out) -> None:
                      f"({_fmt(rows)} error row{'s' if rows != 1 else ''})"))
     secs = summary["seconds"]
     rate = summary["documents"] / secs if secs > 0 else 0.0
-    lines.append(row("time", f"{secs:.1f} s", f"{rate:,.1f} documents/s on {summary['cores']} "
-                                               f"cores"))
+    cores = f" on {summary['cores']} cores" if summary.get("cores") else ""
+    lines.append(row("time", f"{secs:.1f} s", f"{rate:,.1f} documents/s{cores}"))
     lines.append(f"{'output':<32}{summary['output']}")
     click.echo("\n".join(lines), file=out)
 
@@ -132,25 +148,30 @@ def main(input_path, output_path, **o):
     settings = load_settings(o, [])
     spark, created = get_session(o["master"])
     try:
-        code = _run(spark, settings, input_path, output_path, o, check_dataframe, summarize)
+        code = _run(spark, created, settings, input_path, output_path, o, check_dataframe,
+                    summarize)
     finally:
         if created:
             spark.stop()
     sys.exit(code)
 
 
-def _run(spark, settings, input_path, output_path, o, check_dataframe, summarize) -> int:
+def _run(spark, created, settings, input_path, output_path, o, check_dataframe,
+         summarize) -> int:
     from pyspark.errors import AnalysisException
 
-    if not o["master"] and not _under_spark_submit():
-        spark.sparkContext.setLogLevel("WARN")
+    if created and not _under_spark_submit():
+        try:  # Spark's INFO lines would bury the summary; spark-submit's logging is the user's
+            spark.sparkContext.setLogLevel("WARN")
+        except Exception:
+            pass
     start = time.perf_counter()
     fmt = input_format(input_path, o["input_format"])
     try:
         docs = read_input(spark, input_path, fmt)
-        cores = spark.sparkContext.defaultParallelism
+        cores = _cores(spark)
         partitions = o["partitions"]
-        if partitions is None and docs.rdd.getNumPartitions() < 3 * cores:
+        if partitions is None and cores and (_partitions(docs) or 0) < 3 * cores:
             partitions = 3 * cores
         findings = check_dataframe(
             docs, text_column=o["text_column"], id_column=o["id_column"],
