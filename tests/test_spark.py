@@ -455,3 +455,36 @@ def test_the_command_reads_parquet_and_writes_findings(spark, corpus, tmp_path, 
     assert "the text column 'nope' is not in the input (its columns: url, body, kind)" in \
         bad.output
     assert spark.sparkContext._jsc is not None  # the command left the tests' session running
+
+
+@pytest.mark.slow
+def test_the_command_reads_json_lines_and_csv(spark, tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from claimlint.spark.cli import main
+
+    docs = [("p1", "Our drops cure insomnia.\n\nNo side effects, \"ever\", at all.", "md"),
+            ("p2", "<p>4 in 5 patients, in our clinic, feel better.</p>", "html")]
+    with open(tmp_path / "pages.jsonl", "w", encoding="utf-8") as fh:
+        for i, text, fmt in docs:
+            fh.write(json.dumps({"id": i, "body": text, "fmt": fmt}) + "\n")
+    with open(tmp_path / "pages.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "body", "fmt"])
+        w.writerows(docs)
+    linter = Linter(Settings())
+    expect = sorted((i, f.rule, f.line, f.column, f.excerpt) for i, text, fmt in docs
+                    for f in linter.check_text(text, path=i, format=fmt).findings)
+    assert {e[0] for e in expect} == {"p1", "p2"}
+    # Absolute paths: Spark resolves relative ones against the JVM's working folder.
+    for name in ("pages.jsonl", "pages.csv"):
+        out = tmp_path / f"out-{name}"
+        result = CliRunner().invoke(main, [str(tmp_path / name), str(out), "--text-column",
+                                           "body", "--format-column", "fmt", "--isolated"])
+        assert result.exit_code == 0, result.output
+        rows = pq.read_table(out).to_pylist()
+        assert sorted((r["id"], r["rule"], r["line"], r["column"], r["excerpt"])
+                      for r in rows) == expect, name
