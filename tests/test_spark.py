@@ -51,7 +51,7 @@ def test_the_command_without_pyspark_says_what_to_install(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "claimlint: error: pyspark is not installed; install the Spark extra: "
-        "pip install 'claimlint[spark]'"]
+        "pip install 'claimlint-health[spark]'"]
 
 
 def test_the_command_file_runs_as_a_script():
@@ -63,7 +63,7 @@ def test_the_command_file_runs_as_a_script():
 
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install "
-                         "'claimlint[spark]')")
+                         "'claimlint-health[spark]')")
 
 from claimlint import Linter, Settings  # noqa: E402
 from claimlint.spark import engine  # noqa: E402
@@ -255,7 +255,7 @@ N_DOCS = 300
 @pytest.fixture(scope="module")
 def spark():
     pytest.importorskip("pyspark", reason="PySpark is not installed (pip install "
-                        "'claimlint[spark]')")
+                        "'claimlint-health[spark]')")
     import shutil
 
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
