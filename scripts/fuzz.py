@@ -49,6 +49,8 @@ from claimlint.errors import InputError  # noqa: E402
 
 
 def _load_props():
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))  # the property tests import the tests' helpers
     spec = importlib.util.spec_from_file_location("claimlint_test_properties",
                                                   ROOT / "tests" / "test_properties.py")
     mod = importlib.util.module_from_spec(spec)
