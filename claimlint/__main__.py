@@ -67,9 +67,9 @@ def run() -> None:
     except (Exception, RecursionError) as exc:  # a bug: one line and exit 2, not a traceback
         if os.environ.get("CLAIMLINT_TRACEBACK"):
             raise
-        from .cli import _internal
+        from .cli import internal_error_message
 
-        _die(_internal(exc))
+        _die(internal_error_message(exc))
     sys.exit(code if isinstance(code, int) else 0)
 
 

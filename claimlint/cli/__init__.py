@@ -48,7 +48,7 @@ class _Group(click.Group):
         except ModuleNotFoundError as exc:  # run by a Python that lacks a dependency
             err = dependency_error(exc)
             if err is None:
-                fail(_internal(exc))
+                fail(internal_error_message(exc))
             fail(err)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 KeyboardInterrupt, SystemExit, OSError):
@@ -56,10 +56,11 @@ class _Group(click.Group):
         except (Exception, RecursionError) as exc:  # a bug: one line and exit 2, not exit 1
             if os.environ.get("CLAIMLINT_TRACEBACK"):
                 raise
-            fail(_internal(exc))
+            fail(internal_error_message(exc))
 
 
-def _internal(exc: BaseException) -> str:
+def internal_error_message(exc: BaseException) -> str:
+    """What the command says about a bug: one line, the exception and how to see the traceback."""
     said = " ".join(str(exc).split())
     return (f"internal error ({type(exc).__name__}: {said[:300]}); set CLAIMLINT_TRACEBACK=1 to see "
             "where, and please report it")
