@@ -98,6 +98,11 @@ class Linter:
                 [p.path if p.builtin else os.path.abspath(p.path) for p in self.packs],
                 settings.model, f"prefilter={use_prefilter}")
             cache_root = settings.cache_dir or settings.root
+            if settings.cache_dir:  # inside the project (Settings checks it): made when missing
+                try:
+                    os.makedirs(cache_root, exist_ok=True)
+                except OSError:
+                    pass  # then the cache is off, as for a folder that cannot be written
             self.cache = ResultCache(cache_root, sig)
             if self.prefilter is not None:
                 saved = load_prefilter(cache_root, sig)
@@ -253,7 +258,10 @@ class Linter:
 
     def check_stdin(self, filename: str | None, keep_document: bool = False) -> FileResult:
         display = filename or "<stdin>"
-        data = sys.stdin.buffer.read()
+        try:  # bounded: a pipe from /dev/zero stops at the size limit
+            data = sources.read_stream(sys.stdin.buffer, display, self.settings.max_bytes)
+        except InputError as exc:
+            return FileResult(display, errors=[FileError(display, exc.message, exc.line, exc.column)])
         return self.check_file(display, data=data, keep_document=keep_document, use_cache=False)
 
     def check_file(self, path: str, data: bytes | None = None, keep_document: bool = False,

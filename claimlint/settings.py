@@ -52,6 +52,8 @@ SPEC = {
     "cache-dir": Opt("str", default=None, help="where .claimlint_cache/ goes (default: here)"),
     "jobs": Opt("int", default=None, help="worker processes (default: the number of cores)"),
 }
+_PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_]+)?")  # e.g. en_core_web_sm, blank:en
+
 OVERRIDE_SPEC = {
     "files": Opt("strlist", required=True, help="globs the override applies to"),
     "select": Opt("strlist", default=None),
@@ -210,6 +212,22 @@ class Settings:
 
         def path(key: str) -> str | None:
             return os.path.join(root, vals[key]) if vals[key] else None
+
+        # A configuration file comes with a checked-out repository: it must not make claimlint
+        # write outside the project, nor load a pipeline from an arbitrary folder.
+        if vals["cache-dir"]:
+            real_root = os.path.realpath(root)
+            target = os.path.realpath(path("cache-dir"))
+            if os.path.commonpath([real_root, target]) != real_root:
+                raise where.error(
+                    f"cache-dir {vals['cache-dir']!r} is outside the project ({root}); a "
+                    "configuration file can only place the cache inside its own folder",
+                    raw.line_of("cache-dir"))
+        if vals["model"] and not _PACKAGE_NAME.fullmatch(vals["model"]):
+            raise where.error(
+                f"model {vals['model']!r} must be the name of an installed spaCy pipeline, not a "
+                "path; to load a pipeline from a folder, give it with --model on the command line",
+                raw.line_of("model"))
 
         overrides = []
         ov = vals["overrides"]

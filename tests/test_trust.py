@@ -273,3 +273,35 @@ def sources_parse(text, name):
     from claimlint import sources
 
     return sources.parse(text, name)
+
+
+# -- a committed configuration cannot point claimlint outside the project ---------------------
+
+@pytest.mark.parametrize("line,said", [
+    ("cache-dir: ../outside", "cache-dir '../outside' is outside the project"),
+    ("model: ../pipelines/evil", "must be the name of an installed spaCy pipeline, not a path"),
+], ids=["cache-dir", "model"])
+def test_config_values_that_leave_the_project_are_refused(tmp_path, line, said):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".claimlint.yaml").write_text(line + "\n")
+    (project / "a.md").write_text(CLAIMS)
+    proc = run_cli("check", ".", cwd=project)
+    assert proc.returncode == 2 and said in proc.stderr and ".claimlint.yaml:1:" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # nothing written outside
+
+
+def test_config_cache_dir_inside_the_project_is_used(tmp_path):
+    (tmp_path / ".claimlint.yaml").write_text("cache-dir: build/lint\n")
+    (tmp_path / "a.md").write_text(CLAIMS)
+    assert run_cli("check", ".", cwd=tmp_path).returncode == 1
+    assert (tmp_path / "build" / "lint" / ".claimlint_cache").is_dir()
+
+
+def test_standard_input_is_read_up_to_the_size_limit_only(tmp_path):
+    (tmp_path / ".claimlint.yaml").write_text("max-file-size: 0.01\n")
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "-", "--stdin-filename",
+                           "in.md"], cwd=tmp_path, input=b"x" * 2_000_000, capture_output=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip().startswith("in.md: the input is over the")
