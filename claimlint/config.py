@@ -24,16 +24,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 
+from . import safefs
 from .errors import ConfigError
 from .schema import lined
+from .tomlutil import load_toml_safely
 from .yamlutil import LDict, LList, load_yaml
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_FILES = (".claimlint.yaml", ".claimlint.yml")
 
@@ -58,11 +54,15 @@ def find_config(start: str | None = None) -> str | None:
         d = parent
 
 
+MAX_CONFIG_BYTES = 10_000_000  # a configuration file is a few kilobytes
+
+
 def _pyproject_has_section(path: str) -> bool:
+    """Whether ``path`` has a [tool.claimlint] table. A pyproject.toml that cannot be read or
+    parsed has none here; named as the configuration, it is an error (:func:`read_config`)."""
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+        data = load_toml_safely(path)
+    except ConfigError:
         return False
     return isinstance(data.get("tool"), dict) and "claimlint" in data["tool"]
 
@@ -71,18 +71,15 @@ def read_config(path: str) -> tuple[LDict, str, str]:
     """The mapping of the configuration file ``path`` (with line numbers), the path as displayed
     in errors, and the folder its relative paths are resolved from."""
     display = _display(path)
-    if not os.path.isfile(path):
+    if not os.path.exists(path):
         raise ConfigError("configuration file not found", display)
+    if not os.path.isfile(path):  # a folder, a FIFO, a device: named, never opened
+        raise ConfigError("cannot read: it is not a regular file", display)
     root = os.path.dirname(os.path.abspath(path))
     if path.endswith(".toml"):
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"invalid TOML: {exc}", display) from None
-        except OSError as exc:
-            raise ConfigError(f"cannot read: {exc.strerror}", display) from None
-        section = data.get("tool", {}).get("claimlint")
+        data = load_toml_safely(path, display)  # bounded, regular file, errors with a line
+        tool = data.get("tool", {})
+        section = tool.get("claimlint") if isinstance(tool, dict) else None
         if section is None:
             raise ConfigError("no [tool.claimlint] section", display)
         line = _toml_section_line(path)
@@ -94,10 +91,13 @@ def read_config(path: str) -> tuple[LDict, str, str]:
             raise ConfigError("[tool.claimlint] is nested too deeply", display, line) from None
     else:
         try:
-            with open(path, encoding="utf-8-sig") as fh:
-                text = fh.read()
+            text = safefs.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
+        except safefs.TooLarge:
+            raise ConfigError(f"cannot read: over {MAX_CONFIG_BYTES // 1_000_000} MB", display) from None
+        except safefs.NotRegularFile as exc:
+            raise ConfigError(f"cannot read: it is {exc.kind}, not a regular file", display) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read: {exc}", display) from None
+            raise ConfigError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", display) from None
         raw = load_yaml(text, display, ConfigError)
         if raw is None:
             raw = lined({}, 1)

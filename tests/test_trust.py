@@ -305,3 +305,29 @@ def test_standard_input_is_read_up_to_the_size_limit_only(tmp_path):
                           timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.decode().strip().startswith("in.md: the input is over the")
+
+
+@pytest.mark.parametrize("body", [
+    "[tool.other]\nx = " + "1" * 5000 + "\n",
+    "[tool.other]\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+], ids=["huge-integer", "deep-array"])
+def test_a_pyproject_claimlint_cannot_parse_is_not_a_traceback(tmp_path, body):
+    # Found while looking for [tool.claimlint]: a pyproject.toml that cannot be parsed has none.
+    (tmp_path / "pyproject.toml").write_text(body)
+    (tmp_path / "a.md").write_text(CLAIMS)
+    proc = run_cli("check", ".", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "internal" not in proc.stderr
+    # Named as the configuration, it is an error naming the file.
+    proc = run_cli("check", ".", "--config", "pyproject.toml", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.startswith("claimlint: error: pyproject.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_configuration_that_is_a_fifo_does_not_hang(tmp_path):
+    os.mkfifo(tmp_path / ".claimlint.yaml")
+    os.mkfifo(tmp_path / "pyproject.toml")
+    (tmp_path / "a.md").write_text(CLAIMS)
+    proc = run_cli("check", ".", cwd=tmp_path, timeout=60)  # not configuration files: skipped
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    proc = run_cli("check", ".", "--config", ".claimlint.yaml", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr
