@@ -12,7 +12,9 @@ r312, r318, r321, r403, r406, r412, r413, r419, r421, r425. They are scored here
 the totals, and a failure prints only the summary table: to see what was missed or reported
 wrongly, score the other 75 pages on their own (``score.py --gold`` with their labels).
 
-Levels reached when the thresholds were set (all 100 pages): P 0.916, R 0.895, F1 0.906.
+Levels reached when the thresholds were set (all 100 pages): P 0.914, R 0.898, F1 0.906.
+The blind 25 on their own: before any rule was changed P 0.71, R 0.63, F1 0.67; after the rule
+work P 0.79, R 0.68, F1 0.73.
 """
 from __future__ import annotations
 
@@ -32,13 +34,13 @@ BLIND = ("r101 r103 r107 r112 r116 r124 r204 r206 r207 r217 r218 r225 r301 r306 
          "r321 r403 r406 r412 r413 r419 r421 r425").split()
 
 # The level reached on all 100 pages, less 0.02 (rounded down): precision, recall, F1.
-OVERALL = {"precision": 0.89, "recall": 0.87, "f1": 0.88}   # reached 0.916, 0.895, 0.906
+OVERALL = {"precision": 0.89, "recall": 0.87, "f1": 0.88}   # reached 0.914, 0.898, 0.906
 CATEGORY = {
     "efficacy-statistic": (0.85, 0.93, 0.89),             # reached 0.878, 0.956, 0.915
-    "missing-citation": (0.91, 0.84, 0.87),               # reached 0.932, 0.863, 0.896
+    "missing-citation": (0.91, 0.85, 0.88),               # reached 0.933, 0.874, 0.902
     "cure-claim": (0.93, 0.88, 0.91),                     # reached 0.952, 0.909, 0.930
     "risk-minimization": (0.91, 0.95, 0.93),              # reached 0.935, 0.977, 0.956
-    "superiority-claim": (0.79, 0.69, 0.74),              # reached 0.818, 0.711, 0.761
+    "superiority-claim": (0.77, 0.69, 0.73),              # reached 0.794, 0.711, 0.750
     "missing-risk-disclosure": (0.93, 0.92, 0.93),        # reached 0.958, 0.945, 0.952
     "missing-offlabel-disclosure": (0.85, 0.98, 0.91),    # reached 0.875, 1.000, 0.933
     "missing-typicality-disclosure": (0.88, 0.73, 0.79),  # reached 0.900, 0.750, 0.818
