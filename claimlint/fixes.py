@@ -321,10 +321,7 @@ def _replace(dir_fd: int, name: str, st: os.stat_result, data: bytes, hook) -> b
             raise _Changed()
         os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        try:
-            os.unlink(tmp, dir_fd=dir_fd)
-        except OSError:
-            pass
+        safefs.discard_in(dir_fd, tmp)
         raise
     return True
 

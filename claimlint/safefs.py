@@ -274,10 +274,7 @@ def atomic_write_in(dir_fd: int, name: str, data: bytes, mode: int | None = None
             os.close(fd)
         os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        try:
-            os.unlink(tmp, dir_fd=dir_fd)
-        except OSError:
-            pass
+        discard_in(dir_fd, tmp)
         raise
 
 
@@ -307,6 +304,15 @@ def list_in(dir_fd: int) -> list[str]:
     dup = os.dup(dir_fd)  # scandir closes the descriptor it is given
     with os.scandir(dup) as it:
         return [e.name for e in it]
+
+
+def discard_in(dir_fd: int, name: str) -> None:
+    """Remove the temporary file ``name`` in ``dir_fd`` if it is still there (cleanup after an
+    error or an interrupt: a failure to remove it is not a second error)."""
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except OSError:
+        pass
 
 
 def unlink_in(dir_fd: int, name: str) -> None:
