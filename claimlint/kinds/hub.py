@@ -11,6 +11,7 @@ sentences that have one.
 from __future__ import annotations
 
 from ..nlp.analysis import analysis_of
+from .spans import SpanIndex, in_ranges
 
 import itertools
 import threading
@@ -88,8 +89,7 @@ class MatcherHub:
                 return
             groups.setdefault(strings[mid], []).append((s, e))
 
-        inside = (lambda s, e: True) if scope is None else \
-            (lambda s, e: any(a <= s and e <= b for a, b in scope))
+        inside = in_ranges(scope)
         for pm in self.phrase.values():
             for mid, s, e in pm(doc):
                 if inside(s, e):
@@ -98,9 +98,10 @@ class MatcherHub:
             # A match lies inside one sentence and contains one of the words: only the sentences
             # that have one of them (and are in scope) can hold a match.
             ranges = []
+            in_scope = None if scope is None else SpanIndex(scope).holds_point
             for k in analysis.sentences_with(self.pattern_words):
                 a, b = analysis.sents[k]
-                if scope is not None and not any(x <= a < y for x, y in scope):
+                if in_scope is not None and not in_scope(a):
                     continue
                 if ranges and ranges[-1][1] == a:
                     ranges[-1] = (ranges[-1][0], b)
@@ -120,8 +121,9 @@ class MatcherHub:
         # most of it.
         covered = len(doc) if ranges is None else sum(b - a for a, b in ranges)
         if ranges is None or 2 * covered > len(doc):
+            inside = in_ranges(ranges)
             for mid, s, e in matcher(doc):
-                if ranges is None or any(a <= s and e <= b for a, b in ranges):
+                if inside(s, e):
                     add(mid, s, e)
         else:
             for a, b in ranges:

@@ -235,13 +235,25 @@ class IndicationsRule(Rule):
         mentions: dict[str, int] = {}
         for _, _, drug in drugs:
             mentions[_substance(drug.name)] = mentions.get(_substance(drug.name), 0) + 1
+        # The conditions of each sentence, and those a drug elsewhere may pair with, in order:
+        # a drug looks only at those, not at every condition of the document.
+        by_sentence: dict[tuple[int, int], list] = {}
+        elsewhere = []
+        for c in conds:
+            csent = analysis.sentence_of(c[0])
+            by_sentence.setdefault(csent, []).append(c)
+            if self.context is None or csent in context:
+                elsewhere.append(c)
         for s, e, drug in drugs:
             if drug.status != "approved":
                 continue
             sent = analysis.sentence_of(s)
             near = approvals.get(sent, set())
             promoted = mentions[_substance(drug.name)] >= self.min_mentions
-            for cs, ce, key in conds:
+            candidates = by_sentence.get(sent, [])
+            if self.pairing != "sentence" and promoted and elsewhere:
+                candidates = sorted(set(candidates) | set(elsewhere))
+            for cs, ce, key in candidates:
                 csent = analysis.sentence_of(cs)
                 in_context = self.context is None or csent in context
                 if csent != sent and (self.pairing == "sentence" or not in_context or not promoted):

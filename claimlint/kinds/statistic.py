@@ -20,6 +20,7 @@ from ..nlp.markers import NUMBER_WORDS
 from ..prefilter import AnyOf, Trigger
 from ..schema import Opt
 from .sentence import SENTENCE_OPTIONS, SentenceRule
+from .spans import SpanIndex
 from .terms import UNLESS, Terms
 
 QUANTITY_KINDS = ("percent", "fraction", "ratio", "multiplier", "amount", "proportion")
@@ -87,16 +88,29 @@ class StatisticRule(SentenceRule):
         outcome_spans = self.outcomes.matches(doc, scope)
         if not outcome_spans:
             return []
-        excluded = self.not_about.matches(doc, scope) if self.not_about is not None else []
+        excluded = SpanIndex(self.not_about.matches(doc, scope) if self.not_about is not None
+                             else [])
+        outcomes = SpanIndex(outcome_spans)
         out = []
+        w = self.window
         for q in qs:
             if analysis.cited(q.start, q.end):
                 continue  # the number is part of a citation ("PMC1234567")
             ss, se = analysis.sentence_of(q.start)
-            if not any(ss <= s and e <= se for s, e in outcome_spans):
+            if not outcomes.any_within(ss, se):
                 continue
-            w = self.window
-            if any(s < q.end + w and q.start - w < e and ss <= s and e <= se for s, e in excluded):
+            if excluded and _near(excluded, q.start - w, q.end + w, ss, se):
                 continue
             out.append((q.start, q.end, {"quantity": q.text}))
         return out
+
+
+def _near(spans: SpanIndex, lo: int, hi: int, ss: int, se: int) -> bool:
+    """Does a span ``(s, e)`` of ``spans`` lie in sentence ``[ss, se)`` and overlap ``(lo, hi)``
+    (``s < hi and lo < e``)?"""
+    for s, e in spans.iter_from(ss):
+        if s >= hi or s > se:
+            return False
+        if lo < e <= se:
+            return True
+    return False

@@ -27,6 +27,7 @@ from ..saferegex import SafeRegex
 from ..schema import Opt, Where, lined, validate_options
 from ..yamlutil import LList
 from . import triggers
+from .spans import SpanIndex
 from .token_patterns import check_patterns, lemmatised, time_limited_regexes
 
 UNLESS = ("negated", "hedged", "cited", "question")
@@ -202,8 +203,7 @@ def regex_token_spans(doc, regexes: list[SafeRegex], scope, with_groups: bool = 
         if rx.literals is not None and not any(lit in lowered for lit in rx.literals):
             continue  # the text lacks every fixed part of the pattern: it cannot match
         if rx.anchored:
-            sents = [k for k, (ss, _) in enumerate(analysis.sents)
-                     if any(a <= analysis.starts[ss] < b for a, b in ranges)]
+            sents = analysis.sentences_starting_in(ranges)
         else:
             sents = []
             for a, b in ranges:
@@ -234,20 +234,20 @@ def filter_matches(doc, spans, scope, unless, exceptions=None, if_has=None, unle
     """The spans that survive ``unless``, ``except``, ``if-sentence-has``, ``unless-sentence-has``
     (whose terms are looked for inside ``scope``)."""
     analysis = analysis_of(doc)
-    excepted = exceptions.matches(doc, scope) if exceptions is not None else []
-    has = if_has.matches(doc, scope) if if_has is not None else None
-    hasnt = unless_has.matches(doc, scope) if unless_has is not None else None
+    excepted = SpanIndex(exceptions.matches(doc, scope)) if exceptions is not None else None
+    has = SpanIndex(if_has.matches(doc, scope)) if if_has is not None else None
+    hasnt = SpanIndex(unless_has.matches(doc, scope)) if unless_has is not None else None
     keep = []
     for s, e in spans:
         if unless and not passes_unless(analysis, s, e, unless, doc):
             continue
-        if excepted and any(xs < e and s < xe for xs, xe in excepted):
+        if excepted and excepted.overlaps(s, e):
             continue
         if has is not None or hasnt is not None:
             ss, se = analysis.sentence_of(s)
-            if has is not None and not any(ss <= hs and he <= se for hs, he in has):
+            if has is not None and not has.any_within(ss, se):
                 continue
-            if hasnt is not None and any(ss <= hs and he <= se for hs, he in hasnt):
+            if hasnt is not None and hasnt.any_within(ss, se):
                 continue
         keep.append((s, e))
     return keep

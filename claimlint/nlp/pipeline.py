@@ -188,6 +188,17 @@ class Analysis:
             found.update(index[w])
         return sorted(found)
 
+    def sentences_starting_in(self, ranges) -> list[int]:
+        """Indices of the sentences whose first character is in one of the character ``ranges``
+        (``[(a, b), ...]``, ``a <= start < b``), in order."""
+        firsts = self.__dict__.get("_sent_first_chars")
+        if firsts is None or len(firsts) != len(self.sents):
+            firsts = self.__dict__["_sent_first_chars"] = [self.starts[ss] for ss, _ in self.sents]
+        found: set[int] = set()
+        for a, b in ranges:
+            found.update(range(bisect.bisect_left(firsts, a), bisect.bisect_left(firsts, b)))
+        return sorted(found)
+
     def sentence_index(self, i: int) -> int:
         return max(bisect.bisect_right(self._sent_starts, i) - 1, 0)
 
