@@ -570,7 +570,10 @@ def _build(tmp: bytes, case: dict) -> bytes:
         try:
             if entry[0] == "file":
                 _, where, name, data = entry
-                with open(_place(project, where, name), "wb") as fh:
+                place = _place(project, where, name)
+                if os.path.lexists(place):  # a FIFO or link planted earlier: never open it
+                    continue
+                with open(place, "wb") as fh:
                     fh.write(data)
             elif entry[0] == "link":
                 _, where, name, target = entry
