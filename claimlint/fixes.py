@@ -81,14 +81,21 @@ def match_case(replacement: str, original: str) -> str:
     return replacement
 
 
-def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
-    """The text with the non-overlapping edits applied (the first of overlapping ones wins)."""
-    chosen: list[Edit] = []
+def non_overlapping(edits):
+    """The edits (anything with ``start`` and ``end``) that can be applied together: in order of
+    position, the first of overlapping ones wins; two insertions never share a position."""
+    chosen = []
     last_end = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         if e.start >= last_end:
             chosen.append(e)
             last_end = max(e.end, e.start + 1)
+    return chosen
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
+    """The text with the non-overlapping edits applied (the first of overlapping ones wins)."""
+    chosen = non_overlapping(edits)
     out = text
     for e in reversed(chosen):
         out = out[:e.start] + e.replacement + out[e.end:]

@@ -52,3 +52,21 @@ def docx_with_document_xml(body_xml: str) -> bytes:
                 data = (head + body_xml + "</w:body></w:document>").encode("utf-8")
             z.writestr(item, data)
     return out.getvalue()
+
+
+# A small custom pack, as a compliance team would write one (the language server tests load it).
+HOUSE_PACK = """\
+pack: house
+rules:
+  - id: miracle
+    kind: phrase
+    category: cure-claim
+    severity: warning
+    message: "'{match}' is a miracle claim"
+    rationale: Miracles are not evidence.
+    references: [House style guide]
+    phrases: [miracle drops]
+    examples:
+      bad: [Try our miracle drops today.]
+      good: [Try our drops today.]
+"""

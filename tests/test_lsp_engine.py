@@ -9,6 +9,7 @@ import time
 import pytest
 
 from claimlint.lsp.engine import Engine, Engines, Options, Problem, Worker, parse_options
+from helpers import HOUSE_PACK
 
 CLAIM = "Our drops cure insomnia."
 
@@ -82,21 +83,7 @@ def test_editor_options_apply_over_the_configuration(tmp_path):
     assert isinstance(p, Problem) and "no-such-rule" in str(p)
 
 
-PACK = """\
-pack: house
-rules:
-  - id: miracle
-    kind: phrase
-    category: cure-claim
-    severity: warning
-    message: "'{match}' is a miracle claim"
-    rationale: Miracles are not evidence.
-    references: [House style guide]
-    phrases: [miracle drops]
-    examples:
-      bad: [Try our miracle drops today.]
-      good: [Try our drops today.]
-"""
+PACK = HOUSE_PACK
 
 
 def test_a_broken_or_deleted_pack_is_a_problem_until_it_is_fixed(tmp_path):

@@ -21,6 +21,7 @@ from pygls.uris import from_fs_path  # noqa: E402
 from pytest_lsp import LanguageClient  # noqa: E402
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # noqa: E402
 from pygls.protocol import default_converter  # noqa: E402
+from helpers import HOUSE_PACK  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -395,21 +396,7 @@ async def test_configuration_file_changes_republish(tmp_path):
         assert by_code(diags, "evidence/proven-claim") and not by_code(diags, "claims/cure-claim")
 
 
-PACK = """\
-pack: house
-rules:
-  - id: miracle
-    kind: phrase
-    category: cure-claim
-    severity: warning
-    message: "'{match}' is a miracle claim"
-    rationale: Miracles are not evidence.
-    references: [House style guide]
-    phrases: [miracle drops]
-    examples:
-      bad: [Try our miracle drops today.]
-      good: [Try our drops today.]
-"""
+PACK = HOUSE_PACK
 
 
 async def test_a_broken_pack_is_one_clear_diagnostic_and_a_message_never_a_crash(tmp_path):
@@ -565,4 +552,3 @@ async def test_shutdown_and_exit(tmp_path):
         client.exit(None)
         await asyncio.wait_for(client._server.wait(), WAIT)
         assert client._server.returncode == 0
-

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
+from ..fixes import non_overlapping as _non_overlapping
 from .text import LineIndex, line_ending
 
 
@@ -47,14 +48,9 @@ def fix_edit(fix) -> TextEdit:
 
 
 def non_overlapping(edits: Iterable[TextEdit]) -> list[TextEdit]:
-    """The edits that can be applied together: in order, the first of overlapping ones wins."""
-    chosen: list[TextEdit] = []
-    last_end = -1
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start >= last_end:
-            chosen.append(e)
-            last_end = max(e.end, e.start + 1)
-    return chosen
+    """The edits that can be applied together: in order, the first of overlapping ones wins (the
+    same choice as ``claimlint check --fix``)."""
+    return _non_overlapping(edits)
 
 
 def apply(text: str, edits: Iterable[TextEdit]) -> str:
