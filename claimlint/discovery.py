@@ -175,6 +175,8 @@ class FileFinder:
         if self.respect_gitignore:
             repo = GitIgnore.find_top(real_top)
             ignore = GitIgnore(repo) if repo is not None else None
+            if ignore is not None and real_top != repo and ignore.ignored(real_top, True):
+                ignore = None  # a folder named on purpose is checked though git ignores it
         visited: set[tuple[int, int]] = set()
         found: list[tuple[str, str | None]] = []
         stack = [top]

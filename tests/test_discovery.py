@@ -96,3 +96,18 @@ def test_respect_gitignore_in_configuration(tmp_path):
 
     with pytest.raises(ConfigError, match="must be true or false"):
         Settings.load(start=str(tmp_path))
+
+
+def test_an_ignored_folder_named_on_the_command_line_is_checked(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("generated/\n")
+    (tmp_path / "generated" / "sub").mkdir(parents=True)
+    (tmp_path / "generated" / "sub" / "page.md").write_text("It cures colds.\n")
+    (tmp_path / "post.md").write_text("It cures colds.\n")
+    finder = FileFinder(Settings(root=str(tmp_path)))
+    names = lambda p: sorted(os.path.basename(x) for x, _ in finder.find([str(p)]))  # noqa: E731
+    assert names(tmp_path) == ["post.md"]  # walking the repository: ignored
+    assert names(tmp_path / "generated") == ["page.md"]  # named on purpose: checked
+    assert names(tmp_path / "generated" / "sub") == ["page.md"]
