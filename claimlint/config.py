@@ -28,7 +28,7 @@ import re
 from . import safefs
 from .errors import ConfigError
 from .schema import lined
-from .tomlutil import load_toml_safely
+from .tomlutil import load_toml_safely, read_toml
 from .yamlutil import LDict, LList, load_yaml
 
 CONFIG_FILES = (".claimlint.yaml", ".claimlint.yml")
@@ -73,31 +73,26 @@ def read_config(path: str) -> tuple[LDict, str, str]:
     display = _display(path)
     if not os.path.exists(path):
         raise ConfigError("configuration file not found", display)
-    if not os.path.isfile(path):  # a folder, a FIFO, a device: named, never opened
-        raise ConfigError("cannot read: it is not a regular file", display)
     root = os.path.dirname(os.path.abspath(path))
     if path.endswith(".toml"):
-        data = load_toml_safely(path, display)  # bounded, regular file, errors with a line
+        data, text = read_toml(path, display)  # bounded, regular file, errors with a line
         tool = data.get("tool", {})
         section = tool.get("claimlint") if isinstance(tool, dict) else None
         if section is None:
             raise ConfigError("no [tool.claimlint] section", display)
-        line = _toml_section_line(path)
+        line = _toml_section_line(text)
         if not isinstance(section, dict):
             raise ConfigError("[tool.claimlint] must be a table of settings", display, line)
         try:
-            raw = _toml_lined(section, path, line)
+            raw = _toml_lined(section, text, line)
         except RecursionError:
             raise ConfigError("[tool.claimlint] is nested too deeply", display, line) from None
     else:
+        data = safefs.read_config_file(path, MAX_CONFIG_BYTES, display, ConfigError)
         try:
-            text = safefs.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
-        except safefs.TooLarge:
-            raise ConfigError(f"cannot read: over {MAX_CONFIG_BYTES // 1_000_000} MB", display) from None
-        except safefs.NotRegularFile as exc:
-            raise ConfigError(f"cannot read: it is {exc.kind}, not a regular file", display) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", display) from None
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"cannot read: {exc}", display) from None
         raw = load_yaml(text, display, ConfigError)
         if raw is None:
             raw = lined({}, 1)
@@ -110,15 +105,12 @@ _TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _TOML_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 
 
-def _toml_lined(section: dict, path: str, line: int) -> LDict:
+def _toml_lined(section: dict, text: str, line: int) -> LDict:
     """``[tool.claimlint]`` with the line of each key (and of each ``[[tool.claimlint.overrides]]``
-    table and its keys), so an error names the line of the value, not the table's header."""
+    table and its keys) in the file's ``text``, so an error names the line of the value, not the
+    table's header."""
     raw = lined(section, line)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError):
-        return raw
+    lines = text.splitlines()
     table: tuple[str, int] | None = None  # the current table's name, and its item number
     counts: dict[str, int] = {}
     for no, text in enumerate(lines, 1):
@@ -164,14 +156,10 @@ def _place(value, line: int) -> None:
             _place(v, line)
 
 
-def _toml_section_line(path: str) -> int:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for i, line in enumerate(fh, 1):
-                if line.strip().startswith("[tool.claimlint"):
-                    return i
-    except OSError:
-        pass
+def _toml_section_line(text: str) -> int:
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("[tool.claimlint"):
+            return i
     return 1
 
 

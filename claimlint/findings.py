@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .fixes import Edit
+from .taxonomy import SEVERITY_RANK
 
 
 @dataclass
@@ -127,8 +128,6 @@ def one_per_span(findings: list[Finding]) -> list[Finding]:
     characters ("clinically proven" is both an uncited appeal to evidence and a claim of proof),
     the reader is told once -- by the rule that can fix it, else the more severe, else the first.
     Page-level findings and findings of different categories are all kept."""
-    from .taxonomy import SEVERITY_RANK
-
     best: dict[tuple, int] = {}
     for i, f in enumerate(findings):
         if f.scope != "span":

@@ -97,6 +97,21 @@ def _read_fd(fd: int, limit: int | None, path: str, size_hint: int) -> bytes:
     return b"".join(chunks)
 
 
+def read_config_file(path: str, limit: int, display: str, error) -> bytes:
+    """:func:`read_regular` for a configuration-like file (a pyproject.toml, a .claimlint.yaml):
+    every way it cannot be read is ``error(message, display)`` -- the caller's own error type."""
+    try:
+        return read_regular(path, limit)
+    except FileNotFoundError:
+        raise error("file not found", display) from None
+    except TooLarge:
+        raise error(f"cannot read: over {limit / 1e6:.0f} MB", display) from None
+    except NotRegularFile as exc:
+        raise error(f"cannot read: it is {exc.kind}, not a regular file", display) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", display) from None
+
+
 def read_regular(path: str, limit: int | None = None, *, follow_symlinks: bool = True,
                  dir_fd: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
@@ -420,42 +435,3 @@ def replace_file(path: str, data: bytes, *, root: str | None = None) -> str:
             pass
         raise
     return target
-
-
-# -- walking a tree -------------------------------------------------------------------------------
-
-def walk(top, onerror=None, followlinks: bool = False):
-    """:func:`os.walk` (top-down; the caller may prune or sort ``dirnames`` in place), without
-    recursion: Python 3.11's ``os.walk`` recurses once per folder level and raises RecursionError
-    in a tree about a thousand folders deep, which a repository can hold."""
-    stack = [top]
-    while stack:
-        path = stack.pop()
-        try:
-            it = os.scandir(path)
-        except OSError as exc:
-            if onerror is not None:
-                onerror(exc)
-            continue
-        dirs: list = []
-        files: list = []
-        with it:
-            while True:
-                try:
-                    entry = next(it)
-                except StopIteration:
-                    break
-                except OSError as exc:
-                    if onerror is not None:
-                        onerror(exc)
-                    break
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                (dirs if is_dir else files).append(entry.name)
-        yield path, dirs, files
-        for name in reversed(dirs):
-            sub = os.path.join(path, name)
-            if followlinks or not os.path.islink(sub):
-                stack.append(sub)

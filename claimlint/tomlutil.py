@@ -64,28 +64,26 @@ def loads_toml_safely(text: str, display: str, error: type[ClaimlintError] = Con
         raise error(f"invalid TOML: {exc}", display) from None
 
 
-def load_toml_safely(path: str, display: str | None = None,
-                     error: type[ClaimlintError] = ConfigError,
-                     max_bytes: int = MAX_TOML_BYTES) -> dict[str, Any]:
-    """The TOML document at ``path`` as a dict, or ``error`` naming the file (and line).
+def read_toml(path: str, display: str | None = None, error: type[ClaimlintError] = ConfigError,
+              max_bytes: int = MAX_TOML_BYTES) -> tuple[dict[str, Any], str]:
+    """The TOML document at ``path`` as a dict, and its text; or ``error`` naming the file (and
+    line).
 
     Only a regular file of at most ``max_bytes`` is read (a FIFO or a device is an error, not a
     hang); it must be UTF-8, as TOML requires.
     """
     display = display or path
-    try:
-        data = safefs.read_regular(path, max_bytes)
-    except FileNotFoundError:
-        raise error("file not found", display) from None
-    except safefs.TooLarge:
-        raise error(f"cannot read: over {max_bytes / 1e6:.0f} MB", display) from None
-    except safefs.NotRegularFile as exc:
-        raise error(f"cannot read: it is {exc.kind}, not a regular file", display) from None
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", display) from None
+    data = safefs.read_config_file(path, max_bytes, display, error)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise error(f"invalid TOML: not UTF-8 (byte 0x{data[exc.start]:02X})", display, line) from None
-    return loads_toml_safely(text, display, error)
+    return loads_toml_safely(text, display, error), text
+
+
+def load_toml_safely(path: str, display: str | None = None,
+                     error: type[ClaimlintError] = ConfigError,
+                     max_bytes: int = MAX_TOML_BYTES) -> dict[str, Any]:
+    """The TOML document at ``path`` as a dict (see :func:`read_toml`)."""
+    return read_toml(path, display, error, max_bytes)[0]

@@ -49,8 +49,14 @@ def test_any_depth_is_walked_without_recursion(tmp_path):
         deep = deep / "d"
         deep.mkdir()
     (deep / "z.md").write_text(CLAIM)
-    finder = FileFinder(Settings(root=str(tmp_path)))
-    assert [p.endswith("/d/z.md") for p, _ in finder.find([str(tmp_path)])] == [True]
+    try:
+        finder = FileFinder(Settings(root=str(tmp_path)))
+        assert [p.endswith("/d/z.md") for p, _ in finder.find([str(tmp_path)])] == [True]
+    finally:  # bottom up: pytest's own clean-up recurses once per level
+        (deep / "z.md").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
 
 
 @pytest.mark.skipif(not os.path.exists("/usr/bin/git") and not os.path.exists("/bin/git"),

@@ -277,32 +277,3 @@ def test_fifos_and_links_to_devices_are_named_and_the_rest_checked(folder):
         "random.txt: is a character device, not a regular file; not checked",
         "zero.md: is a character device, not a regular file; not checked",
     ]
-
-
-def test_safefs_walk_matches_os_walk_and_survives_a_very_deep_tree(tmp_path):
-    from claimlint import safefs
-
-    for rel in ["a/b/c.md", "a/d.md", "e/f/g/h.md", "i.md"]:
-        p = tmp_path / "t" / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text("x")
-    os.symlink("../e", tmp_path / "t" / "a" / "link")
-    for follow in (False, True):
-        assert list(safefs.walk(str(tmp_path / "t"), followlinks=follow)) == \
-            list(os.walk(str(tmp_path / "t"), followlinks=follow))
-    deep = tmp_path / "deep"
-    deep.mkdir()
-    fds = [os.open(deep, os.O_RDONLY)]  # made level by level: os.makedirs recurses too
-    try:
-        for _ in range(1500):
-            os.mkdir("d", dir_fd=fds[-1])
-            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
-        os.close(os.open("bottom.md", os.O_WRONLY | os.O_CREAT, dir_fd=fds[-1]))
-        found = [f for _d, _s, files in safefs.walk(str(deep)) for f in files]
-        assert found == ["bottom.md"]
-    finally:
-        os.unlink("bottom.md", dir_fd=fds[-1])
-        for parent, child in zip(reversed(fds[:-1]), reversed(fds[1:])):
-            os.close(child)
-            os.rmdir("d", dir_fd=parent)
-        os.close(fds[0])
